@@ -1,0 +1,198 @@
+package io.jenkins.plugins.releaseline.engine.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The engine's durable state: one schema on H2 (file) or PostgreSQL (shared by several controllers).
+ * Migrations run when the store opens; every state change goes through {@link #inTransaction}.
+ */
+public final class Store implements AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(Store.class.getName());
+
+    /** Flyway's history table, named so that it never collides with another tool's on a shared database. */
+    public static final String HISTORY_TABLE = "release_line_schema_history";
+    static final String MIGRATIONS = "classpath:io/jenkins/plugins/releaseline/engine/store/migration";
+
+    /** SQL states worth another try: serialization failure, deadlock (PostgreSQL); lock timeout (H2). */
+    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "HYT00");
+    private static final int MAX_ATTEMPTS = 8;
+
+    private final StoreSettings settings;
+    private final HikariDataSource dataSource;
+
+    private Store(StoreSettings settings, HikariDataSource dataSource) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Opens the pool and brings the schema up to date. Safe when several controllers start at once against
+     * one PostgreSQL database: Flyway serialises them on an advisory lock, and a re-run applies nothing.
+     */
+    public static Store open(StoreSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("release-line-" + settings.controllerId());
+        config.setJdbcUrl(jdbcUrlWithDefaults(settings));
+        config.setUsername(settings.username());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setMinimumIdle(1);
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setConnectionTimeout(30_000);
+        config.setInitializationFailTimeout(-1);
+        // The drivers are in this jar's class loader, which in Jenkins is not the context class loader.
+        config.setDriverClassName(settings.dialect() == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            migrate(ds);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Store(settings, ds);
+    }
+
+    private static String jdbcUrlWithDefaults(StoreSettings settings) {
+        String url = settings.jdbcUrl();
+        if (settings.dialect() != Dialect.H2) {
+            return url;
+        }
+        String upper = url.toUpperCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(url);
+        // Commit writes through to the file at once (no background delay), so an acknowledged change
+        // survives the process being killed; see docs/durability.md.
+        if (!upper.contains("WRITE_DELAY")) {
+            sb.append(";WRITE_DELAY=0");
+        }
+        // Several writers queue on the audit chain's head row; wait for it rather than fail fast.
+        if (!upper.contains("LOCK_TIMEOUT")) {
+            sb.append(";LOCK_TIMEOUT=10000");
+        }
+        return sb.toString();
+    }
+
+    private static void migrate(DataSource ds) {
+        try {
+            Flyway.configure(Store.class.getClassLoader())
+                    .dataSource(ds)
+                    .locations(MIGRATIONS)
+                    .table(HISTORY_TABLE)
+                    .baselineOnMigrate(false)
+                    // Each capability owns a range of versions (docs/architecture.md); they may land in any order.
+                    .outOfOrder(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("Could not bring the Release Line schema up to date: " + e.getMessage(), e);
+        }
+    }
+
+    public StoreSettings settings() {
+        return settings;
+    }
+
+    public Dialect dialect() {
+        return settings.dialect();
+    }
+
+    public String controllerId() {
+        return settings.controllerId();
+    }
+
+    /** For read-only queries that need no transaction of their own; writes go through {@link #inTransaction}. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. Transient
+     * conflicts (deadlock, serialization failure, lock timeout) are retried with a short random backoff,
+     * so {@code work} must not have effects outside the connection.
+     */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && isTransient(e)) {
+                    LOGGER.log(Level.FINE, "Retrying a transaction after a transient conflict", e);
+                    backoff(attempt);
+                    continue;
+                }
+                throw new StoreException("Store transaction failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Runs a read on a pooled connection; nothing it does is committed. */
+    public <T> T read(TransactionWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+                c.setReadOnly(false);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Store read failed: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && TRANSIENT_STATES.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void backoff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while retrying a transaction", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** A unit of work on one connection. */
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}
