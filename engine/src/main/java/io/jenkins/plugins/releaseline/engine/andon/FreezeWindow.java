@@ -199,7 +199,8 @@ public final class FreezeWindow {
 
     /** How the schedule reads: {@code 0 23 * * 5 → 0 7 * * 1 (Europe/Berlin)} or the one-off range. */
     public String schedule() {
-        return isRecurring() ? cronStart + " \u2192 " + cronEnd + " (" + zone.getId() + ")" : from + " \u2192 " + to;
+        return isRecurring() ? cronStart + " \u2192 " + cronEnd + " (" + zone.getId() + ")"
+                : from.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " \u2192 " + to.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     @Override
