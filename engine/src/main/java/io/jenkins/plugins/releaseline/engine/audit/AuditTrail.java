@@ -158,8 +158,10 @@ public final class AuditTrail {
     public Optional<AuditRecord> latest(AuditScope scope) {
         Objects.requireNonNull(scope, "scope");
         return store.read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM release_line_audit WHERE scope = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+            // MAX over the (scope, seq) index, then one primary-key read: no row of the scope's history is
+            // fetched but the newest one.
+            try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM release_line_audit WHERE seq = "
+                    + "(SELECT MAX(seq) FROM release_line_audit WHERE scope = ?)")) {
                 q.setString(1, scope.toString());
                 try (ResultSet rs = q.executeQuery()) {
                     return rs.next() ? Optional.of(read(rs)) : Optional.empty();
