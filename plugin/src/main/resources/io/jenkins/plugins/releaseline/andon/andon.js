@@ -79,6 +79,9 @@
   function Andon(root) {
     this.root = root;
     this.api = root.getAttribute("data-api") || ".";
+    /* the server refuses what the user may not do; these only spare them a form they cannot use */
+    this.canPull = root.getAttribute("data-can-pull") !== "false";
+    this.canRelease = root.getAttribute("data-can-release") !== "false";
     this.page = null;
     this.build();
   }
@@ -142,7 +145,9 @@
     this.root.appendChild(this.notice);
     this.root.appendChild(el("h2", { text: "Active freezes" }));
     this.root.appendChild(table("andon-active", ["Freeze", "Scope", "Stops", "Who", "Since", "Reason", "Link", "Until", ""], this.active));
-    this.root.appendChild(form);
+    if (this.canPull) {
+      this.root.appendChild(form);
+    }
     this.root.appendChild(el("h2", { text: "Freeze windows" }));
     this.root.appendChild(table("andon-windows", ["Window", "Scope", "Schedule", "State", "Next", "Reason"], this.windows));
     this.root.appendChild(el("h2", { text: "Recent history" }));
@@ -243,7 +248,7 @@
     }
     page.active.forEach(function (f) {
       var action = el("td", {});
-      if (f.releasable) {
+      if (f.releasable && self.canRelease) {
         var note = el("input", { type: "text", className: "jenkins-input andon-note", placeholder: "Release note",
           "aria-label": "Release note for " + f.key, "data-freeze": String(f.id) });
         var button = el("button", { type: "button", className: "jenkins-button andon-release", "data-freeze": String(f.id),

@@ -1,0 +1,94 @@
+package io.jenkins.plugins.releaseline.andon;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.init.Terminator;
+import io.jenkins.plugins.releaseline.ReleaseLineStore;
+import io.jenkins.plugins.releaseline.engine.andon.AndonApi;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
+import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
+import io.jenkins.plugins.releaseline.engine.store.ChangeWatcher;
+import io.jenkins.plugins.releaseline.engine.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+
+/**
+ * This controller's freeze board, on the store {@link ReleaseLineStore} opened. Rebuilt when the store is
+ * reopened with other settings. Changes made by other controllers sharing PostgreSQL arrive through a
+ * {@link ChangeWatcher} polling every 500 ms. Whenever the board's snapshot changes (here, elsewhere, or
+ * because a window opened or closed), the queue is re-evaluated and waiting {@code andonCheck} steps ask again.
+ */
+@Extension
+public class AndonBoard {
+
+    private static final Logger LOGGER = Logger.getLogger(AndonBoard.class.getName());
+    static final Duration POLL = Duration.ofMillis(500);
+
+    private Store openedOn;
+    private FreezeBoard board;
+    private ChangeWatcher watcher;
+
+    @NonNull
+    public static AndonBoard get() {
+        return ExtensionList.lookupSingleton(AndonBoard.class);
+    }
+
+    /** The board, opened (or reopened after a store change) with the current Andon configuration. */
+    @NonNull
+    public synchronized FreezeBoard board() {
+        Store store = ReleaseLineStore.get().store();
+        if (board != null && store == openedOn) {
+            return board;
+        }
+        close();
+        Clock clock = Clock.systemUTC();
+        FreezeBoard b = new FreezeBoard(store, new AuditTrail(store, clock), clock, (principal, action) -> AndonPermissions.permits(action));
+        watcher = new ChangeWatcher(store, POLL);
+        b.watch(watcher);
+        b.addListener(AndonBoard::snapshotChanged);
+        b.configure(io.jenkins.plugins.releaseline.ActingUser.id(), AndonConfiguration.get().toEngine());
+        board = b;
+        openedOn = store;
+        return b;
+    }
+
+    @NonNull
+    public AndonApi api() {
+        return new AndonApi(board(), Clock.systemUTC());
+    }
+
+    private static void snapshotChanged() {
+        Jenkins j = Jenkins.getInstanceOrNull();
+        if (j != null) {
+            j.getQueue().scheduleMaintenance();
+        }
+        AndonCheckStep.Execution.recheckAll();
+    }
+
+    synchronized void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (board != null) {
+            try {
+                board.close();
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "Could not close the Andon board cleanly", e);
+            }
+        }
+        board = null;
+        watcher = null;
+        openedOn = null;
+    }
+
+    @Terminator
+    public static void closeOnShutdown() {
+        for (AndonBoard holder : ExtensionList.lookup(AndonBoard.class)) {
+            holder.close();
+        }
+    }
+}
