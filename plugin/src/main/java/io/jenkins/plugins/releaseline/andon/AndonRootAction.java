@@ -19,7 +19,7 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
  * The Andon page at {@code /andon}: the page itself ({@code index.jelly} with the {@code andon.js} adjunct)
- * and its JSON API, {@code state} (GET), {@code pull} and {@code release} (POST with the crumb). Every
+ * and its JSON API, {@code state} (GET), {@code pull}, {@code release} and {@code override} (POST with the crumb). Every
  * decision and every message is the engine's ({@link AndonApi}); this class checks permissions and
  * carries requests and answers.
  */
@@ -82,6 +82,17 @@ public class AndonRootAction implements RootAction {
         }
         String who = ActingUser.id();
         send(rsp, call(api -> api.release(who, req::getParameter)));
+    }
+
+    /** Break glass: fields {@code freeze}, {@code build}, {@code reason}; needs the Override permission. */
+    @RequirePOST
+    public void doOverride(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
+        if (!Jenkins.get().hasPermission(AndonPermissions.OVERRIDE)) {
+            send(rsp, new AndonApi.Response(HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoOverridePermission())));
+            return;
+        }
+        String who = ActingUser.id();
+        send(rsp, call(api -> api.override(who, req::getParameter)));
     }
 
     private interface ApiCall {

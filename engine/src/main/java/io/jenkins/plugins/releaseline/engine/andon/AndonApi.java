@@ -51,6 +51,14 @@ public final class AndonApi {
         });
     }
 
+    /** Break glass. Fields: {@code freeze} ({@code freeze-12} or {@code window:<name>}), {@code build}, {@code reason}. */
+    public Response override(String principal, Function<String, String> form) {
+        return answer(() -> {
+            board.override(principal, form.apply("freeze"), form.apply("reason"), form.apply("build"));
+            return board.page(HISTORY);
+        });
+    }
+
     /** Reads the pull form; every field is checked again by the board. */
     public static PullRequest pullRequest(Function<String, String> form, Instant now) {
         FreezeScope scope = FreezeScope.parse(form.apply("scope"));
