@@ -3,7 +3,7 @@ package io.jenkins.plugins.releaseline.andon;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -18,7 +18,7 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /** A job whose failure stops the line; see {@link LineJob}. */
-public class AndonLineJob extends AbstractDescribableImpl<AndonLineJob> {
+public class AndonLineJob implements Describable<AndonLineJob> {
 
     private final String jobPath;
     private String scope = "everything";

@@ -3,7 +3,7 @@ package io.jenkins.plugins.releaseline.andon;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -22,7 +22,7 @@ import org.kohsuke.stapler.verb.POST;
  * A scheduled freeze: recurring ({@code cronStart}, {@code cronEnd}, {@code timeZone}) or one-off
  * ({@code from}, {@code to} as ISO-8601 instants). See {@link FreezeWindow}.
  */
-public class AndonWindow extends AbstractDescribableImpl<AndonWindow> {
+public class AndonWindow implements Describable<AndonWindow> {
 
     private final String name;
     private String scope = "everything";

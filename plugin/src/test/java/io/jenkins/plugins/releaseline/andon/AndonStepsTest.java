@@ -38,6 +38,18 @@ class AndonStepsTest {
     }
 
     @Test
+    void aBreakGlassOverrideLetsExactlyTheNamedBuildThrough() throws Throwable {
+        sessions.then(r -> {
+            Freeze f = AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down"));
+            AndonBoard.get().board().override("oncall-lead", "freeze-" + f.id(), "CVE hotfix", "deploy#1");
+            WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
+            p.setDefinition(new CpsFlowDefinition("andonCheck environment: 'prod'\necho 'deployed'", true));
+            r.assertLogContains("deployed", r.buildAndAssertSuccess(p));
+            r.assertLogContains("Payments down", r.buildAndAssertStatus(Result.FAILURE, p));
+        });
+    }
+
+    @Test
     void andonCheckWaitsAcrossARestartAndGoesOnWhenReleased() throws Throwable {
         long[] id = new long[1];
         sessions.then(r -> {
