@@ -3,6 +3,8 @@ package io.jenkins.plugins.releaseline.andon;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
 import hudson.init.Terminator;
 import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import io.jenkins.plugins.releaseline.engine.andon.AndonApi;
@@ -83,6 +85,16 @@ public class AndonBoard {
         board = null;
         watcher = null;
         openedOn = null;
+    }
+
+    /** Opens the board at start-up, so that the banner, the queue and resumed steps do not wait for it. */
+    @Initializer(after = InitMilestone.JOB_CONFIG_ADAPTED)
+    public static void openAtStartup() {
+        try {
+            get().board();
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "The Andon board could not be opened at start-up; it is tried again on first use", e);
+        }
     }
 
     @Terminator

@@ -50,13 +50,15 @@ public final class FreezeBoard implements AutoCloseable {
 
     private static final Logger LOGGER = Logger.getLogger(FreezeBoard.class.getName());
     private static final Duration WINDOW_OVERRIDE_MEMORY = Duration.ofDays(62);
-    private static final long MAX_TIMER_DELAY_MS = 60_000;
+    /** The timer wakes at least this often, so a moved wall clock (or a test clock) is noticed. */
+    private volatile long maxTimerDelayMillis = 60_000;
 
     private final Store store;
     private final AuditTrail audit;
     private final Clock clock;
     private final AndonPermissions permissions;
     private final Object refreshLock = new Object();
+    private final Object reloadLock = new Object();
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> countedBlocked = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
@@ -429,16 +431,32 @@ public final class FreezeBoard implements AutoCloseable {
 
     /** Reads the board from the store and rebuilds the snapshot (also after changes made elsewhere). */
     public void reload() {
-        Instant now = clock.instant();
-        state = store.read(c -> new BoardSnapshot.BoardState(FreezeRows.open(c), FreezeRows.openOverrides(c),
-                FreezeRows.windowOverridesSince(c, now.minus(WINDOW_OVERRIDE_MEMORY))));
-        rebuild(true);
+        // One reload at a time: a read that starts later sees at least as much as an earlier one, so a
+        // slow reload (the watcher's) can never put back a state older than a local change just made.
+        synchronized (reloadLock) {
+            Instant now = clock.instant();
+            BoardSnapshot.BoardState loaded = store.read(c -> new BoardSnapshot.BoardState(FreezeRows.open(c),
+                    FreezeRows.openOverrides(c), FreezeRows.windowOverridesSince(c, now.minus(WINDOW_OVERRIDE_MEMORY))));
+            state = loaded;
+            Set<String> open = new java.util.HashSet<>();
+            for (Freeze f : loaded.open()) {
+                open.add(Long.toString(f.id()));
+            }
+            countedBlocked.removeIf(k -> !open.contains(k.substring(0, k.indexOf('\n'))));
+            rebuild(true);
+        }
     }
 
     /** Rebuilds if an expiry or a window edge has passed; the timer calls this, and tests with a moved clock. */
     public void refreshIfDue() {
-        if (clock.millis() >= current().validUntilMillis) {
-            rebuild(false);
+        BoardSnapshot before = snapshot;
+        if (current() == before) {
+            // not due yet (the timer wakes at least once a minute): wait again
+            synchronized (refreshLock) {
+                if (snapshot == before) {
+                    arm(before);
+                }
+            }
         }
     }
 
@@ -475,8 +493,16 @@ public final class FreezeBoard implements AutoCloseable {
         if (timer.isShutdown()) {
             return;
         }
-        long delay = Math.max(0, Math.min(MAX_TIMER_DELAY_MS, s.validUntilMillis - clock.millis()));
+        long delay = Math.max(0, Math.min(maxTimerDelayMillis, s.validUntilMillis - clock.millis()));
         pending = timer.schedule(this::refreshIfDue, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** For tests with a hand-moved clock: how often the timer wakes at most. */
+    void wakeAtLeastEvery(Duration d) {
+        maxTimerDelayMillis = d.toMillis();
+        synchronized (refreshLock) {
+            arm(snapshot);
+        }
     }
 
     @Override
