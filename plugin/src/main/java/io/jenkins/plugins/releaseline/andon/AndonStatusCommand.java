@@ -7,8 +7,8 @@ import java.util.List;
 import jenkins.model.Jenkins;
 
 /**
- * {@code andon-status}: "Line running", or "Line stopped" and one line per active freeze. Exits 0 when the
- * line runs and 1 when it is stopped, so that scripts can ask.
+ * {@code andon-status}: "Line running", or "Line stopped" and one tab-separated line per active freeze
+ * (key, scope, stops, who, since, reason). Scripts read the first line.
  */
 @Extension
 public class AndonStatusCommand extends CLICommand {
@@ -31,6 +31,6 @@ public class AndonStatusCommand extends CLICommand {
             stdout.println(b.key() + "\t" + b.scope() + "\t" + b.stops().text() + "\t" + (b.pulledBy() == null ? "" : b.pulledBy())
                     + "\t" + b.since() + "\t" + b.reason().replace('\n', ' '));
         }
-        return 1;
+        return 0;
     }
 }
