@@ -30,8 +30,12 @@ public class AndonBoard {
     private static final Logger LOGGER = Logger.getLogger(AndonBoard.class.getName());
     static final Duration POLL = Duration.ofMillis(500);
 
+    /** How long the open board is used before asking the store holder whether its settings changed. */
+    private static final long STORE_RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private Store openedOn;
-    private FreezeBoard board;
+    private volatile FreezeBoard board;
+    private volatile long checkedAt;
     private ChangeWatcher watcher;
 
     @NonNull
@@ -39,11 +43,30 @@ public class AndonBoard {
         return ExtensionList.lookupSingleton(AndonBoard.class);
     }
 
-    /** The board, opened (or reopened after a store change) with the current Andon configuration. */
+    /**
+     * The board, opened (or reopened after a store change) with the current Andon configuration. On the
+     * queue's hot path this is one volatile read: whether the store settings changed (which looks up
+     * credentials) is asked at most every 10 seconds.
+     */
     @NonNull
-    public synchronized FreezeBoard board() {
+    public FreezeBoard board() {
+        FreezeBoard b = board;
+        if (b != null && System.nanoTime() - checkedAt < STORE_RECHECK_NANOS) {
+            return b;
+        }
+        return open();
+    }
+
+    /** The board for a change: asks the store holder now, so that a change never goes to a store just replaced. */
+    @NonNull
+    public FreezeBoard freshBoard() {
+        return open();
+    }
+
+    private synchronized FreezeBoard open() {
         Store store = ReleaseLineStore.get().store();
         if (board != null && store == openedOn) {
+            checkedAt = System.nanoTime();
             return board;
         }
         close();
@@ -53,14 +76,15 @@ public class AndonBoard {
         b.watch(watcher);
         b.addListener(AndonBoard::snapshotChanged);
         b.configure(io.jenkins.plugins.releaseline.ActingUser.id(), AndonConfiguration.get().toEngine());
-        board = b;
         openedOn = store;
+        checkedAt = System.nanoTime();
+        board = b;
         return b;
     }
 
     @NonNull
     public AndonApi api() {
-        return new AndonApi(board(), Clock.systemUTC());
+        return new AndonApi(freshBoard(), Clock.systemUTC());
     }
 
     private static void snapshotChanged() {

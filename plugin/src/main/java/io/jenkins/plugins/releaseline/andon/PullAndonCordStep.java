@@ -106,7 +106,7 @@ public final class PullAndonCordStep extends Step {
             form.put("expiresInMinutes", step.expiresInMinutes == 0 ? null : String.valueOf(step.expiresInMinutes));
             try {
                 PullRequest request = AndonApi.pullRequest(form::get, Instant.now());
-                Freeze f = AndonBoard.get().board().pull(run.getExternalizableId(), request);
+                Freeze f = AndonBoard.get().freshBoard().pull(run.getExternalizableId(), request);
                 getContext().get(TaskListener.class).getLogger().println("Andon: pulled freeze-" + f.id() + " (" + f.scope() + "): " + f.reason());
                 return "freeze-" + f.id();
             } catch (IllegalArgumentException | FreezeConflictException | NotPermittedException e) {
