@@ -127,8 +127,8 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
             HealthCheck check;
             BlueGreenController.SwitchOptions options;
             try {
-                check = BlueGreenDeployStep.healthCheck(step.getHealthCheck(), targetUrl == null ? null : targetUrl + "/", r.targetColour(), null);
-                options = step.switchOptions(null, r.targetColour());
+                check = step.getHealthCheck().toHealthCheck(targetUrl == null ? null : targetUrl + "/", r.targetColour());
+                options = step.switchOptions(r.targetColour());
             } catch (IllegalArgumentException e) {
                 r = controller.deployFailed(rolloutId, router(false), who, e.getMessage());
                 throw new AbortException(e.getMessage());

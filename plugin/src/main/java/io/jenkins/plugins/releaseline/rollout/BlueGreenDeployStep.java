@@ -1,6 +1,5 @@
 package io.jenkins.plugins.releaseline.rollout;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
@@ -12,9 +11,7 @@ import io.jenkins.plugins.releaseline.engine.rollout.HealthCheck;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -35,8 +32,8 @@ public class BlueGreenDeployStep extends Step implements Serializable {
     private final String router;
     private String environment;
     private String version;
-    private Map<String, Object> healthCheck = new HashMap<>();
-    private Map<String, Object> frontCheck;
+    private HealthCheckSpec healthCheck = new HealthCheckSpec(null);
+    private HealthCheckSpec frontCheck;
     private List<Integer> steps = List.of(100);
     private int stepPauseSeconds;
     private int keepWarmMinutes = 10;
@@ -70,23 +67,23 @@ public class BlueGreenDeployStep extends Step implements Serializable {
     }
 
     /** {@code [url:, expect:, body:, consecutive:, intervalSeconds:, timeoutSeconds:, deadlineSeconds:]}; see help. */
-    public Map<String, Object> getHealthCheck() {
+    public HealthCheckSpec getHealthCheck() {
         return healthCheck;
     }
 
     @DataBoundSetter
-    public void setHealthCheck(Map<String, Object> healthCheck) {
-        this.healthCheck = healthCheck == null ? new HashMap<>() : new HashMap<>(healthCheck);
+    public void setHealthCheck(HealthCheckSpec healthCheck) {
+        this.healthCheck = healthCheck == null ? new HealthCheckSpec(null) : healthCheck;
     }
 
-    /** The same keys as healthCheck, run through the router's front after the switch. */
-    public Map<String, Object> getFrontCheck() {
+    /** The same keys as healthCheck, checked through the router's front after the switch (typically body: 'green'). */
+    public HealthCheckSpec getFrontCheck() {
         return frontCheck;
     }
 
     @DataBoundSetter
-    public void setFrontCheck(Map<String, Object> frontCheck) {
-        this.frontCheck = frontCheck == null ? null : new HashMap<>(frontCheck);
+    public void setFrontCheck(HealthCheckSpec frontCheck) {
+        this.frontCheck = frontCheck;
     }
 
     public List<Integer> getSteps() {
@@ -121,46 +118,9 @@ public class BlueGreenDeployStep extends Step implements Serializable {
     }
 
     /** The switch options, checked by the engine (a bad value throws IllegalArgumentException naming the field). */
-    BlueGreenController.SwitchOptions switchOptions(@CheckForNull String frontUrlDefault, String targetColour) {
-        HealthCheck front = null;
-        if (frontCheck != null) {
-            front = healthCheck(frontCheck, frontUrlDefault, targetColour, null);
-        }
+    BlueGreenController.SwitchOptions switchOptions(String targetColour) {
+        HealthCheck front = frontCheck == null ? null : frontCheck.toHealthCheck(null, targetColour);
         return new BlueGreenController.SwitchOptions(steps, Duration.ofSeconds(stepPauseSeconds), Duration.ofMinutes(keepWarmMinutes), front);
-    }
-
-    /**
-     * A health check from the step's map. {@code {color}} and {@code {targetUrl}} in the url are replaced; without a url,
-     * {@code defaultUrl} is used. The body pattern defaults to {@code defaultBody}.
-     */
-    static HealthCheck healthCheck(Map<String, Object> m, @CheckForNull String defaultUrl, String colour, @CheckForNull String defaultBody) {
-        Object rawUrl = m.get("url");
-        String url = rawUrl == null ? defaultUrl : rawUrl.toString();
-        if (url == null) {
-            throw new IllegalArgumentException("healthCheck.url: give the URL to check, or a targetUrls entry for " + colour + " in the router");
-        }
-        url = url.replace("{color}", colour).replace("{targetUrl}", defaultUrl == null ? "" : defaultUrl);
-        HealthCheck check = HealthCheck.of(url, intOf(m, "expect", 200))
-                .withConsecutive(intOf(m, "consecutive", 3))
-                .withTiming(Duration.ofSeconds(intOf(m, "intervalSeconds", 1)), Duration.ofSeconds(intOf(m, "timeoutSeconds", 5)),
-                        Duration.ofSeconds(intOf(m, "deadlineSeconds", 120)));
-        Object body = m.containsKey("body") ? m.get("body") : defaultBody;
-        return body == null ? check : check.withBody(body.toString());
-    }
-
-    private static int intOf(Map<String, Object> m, String key, int dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("healthCheck." + key + ": '" + v + "' is not a whole number");
-        }
     }
 
     @Override
