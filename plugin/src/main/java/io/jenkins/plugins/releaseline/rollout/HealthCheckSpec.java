@@ -115,7 +115,7 @@ public class HealthCheckSpec extends AbstractDescribableImpl<HealthCheckSpec> im
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Health check";
+            return Messages.HealthCheckSpec_DisplayName();
         }
     }
 }
