@@ -41,6 +41,10 @@ public final class PromotionEngine {
     private final List<PromotionGate> gates;
     private volatile EnvironmentOrder order;
     private volatile Duration queueHeartbeat = DEFAULT_QUEUE_HEARTBEAT;
+    private volatile Board board;
+
+    /** What runs where, as of one value of the promotion topic's change counter. */
+    private record Board(long version, List<Deployment> rows) {}
 
     /**
      * @param freezeCheck the freeze board to ask, or {@code null} where none is installed (the freeze gate then
@@ -413,7 +417,18 @@ public final class PromotionEngine {
 
     /** What runs in each environment now, in the line's order (environments with nothing deployed map to an empty list). */
     public Map<String, List<Deployment>> current() {
-        List<Deployment> all = store.read(c -> PromotionLedger.currentList(c, null));
+        List<Deployment> all = store.read(c -> {
+            // the board is read far more often than it changes: keep the rows while the promotion topic's counter,
+            // raised in every transaction that changes promotion state on any controller, stays where it was
+            long version = PromotionLedger.signal(c, TOPIC);
+            Board cached = board;
+            if (cached != null && cached.version() == version) {
+                return cached.rows();
+            }
+            List<Deployment> rows = List.copyOf(PromotionLedger.currentList(c, null));
+            board = new Board(version, rows);
+            return rows;
+        });
         Map<String, List<Deployment>> out = new LinkedHashMap<>();
         environments().names().forEach(n -> out.put(n, new ArrayList<>()));
         for (Deployment d : all) {

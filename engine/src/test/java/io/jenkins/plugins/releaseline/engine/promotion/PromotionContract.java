@@ -365,6 +365,19 @@ abstract class PromotionContract {
     }
 
     @Test
+    void whatRunsWhereIncludesChangesMadeByAnotherController() {
+        Store second = target.open("controller-b");
+        extraStores.add(second);
+        PromotionEngine other = new PromotionEngine(second, new AuditTrail(second, clock), clock, freezes);
+        assertThat(engine.current().get("integration")).isEmpty();
+        Promotion p = other.request(new PromotionRequest("integration", Artifact.of("app", "3.0.0", C), "integration", null, null, "ci"));
+        other.begin(p.id(), false, "ci");
+        other.finish(p.id(), true, "ci", null);
+        assertThat(engine.current().get("integration")).extracting(d -> d.artifact().version()).containsExactly("3.0.0");
+        assertThat(engine.promotion(p.id()).controllerId()).isEqualTo("controller-b");
+    }
+
+    @Test
     void badInputIsRefusedWithNothingWritten() {
         long audits = audit.size();
         assertThatThrownBy(() -> request("qa", "1.0.0", A, "main", "ci"))
