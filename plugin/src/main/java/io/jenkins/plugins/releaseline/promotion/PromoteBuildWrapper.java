@@ -43,6 +43,7 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
     private final String version;
     private String file;
     private String digest;
+    private String branch;
     private boolean wait;
     private int timeout = PromoteStep.DEFAULT_TIMEOUT_MINUTES;
 
@@ -83,6 +84,29 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
         this.digest = Util.fixEmptyAndTrim(digest);
     }
 
+    public String getBranch() {
+        return branch;
+    }
+
+    /** The branch checked against the environment's allowed branches; by default the build's own. */
+    @DataBoundSetter
+    public void setBranch(String branch) {
+        this.branch = Util.fixEmptyAndTrim(branch);
+    }
+
+    /** {@code BRANCH_NAME}, else the git plugin's local branch, else its remote branch without the remote's name. */
+    static String branchOf(EnvVars env) {
+        String name = Util.fixEmpty(env.get("BRANCH_NAME"));
+        if (name == null) {
+            name = Util.fixEmpty(env.get("GIT_LOCAL_BRANCH"));
+        }
+        if (name == null) {
+            String remote = Util.fixEmpty(env.get("GIT_BRANCH"));
+            name = remote == null ? null : remote.replaceFirst("^(refs/remotes/)?[^/]+/", "");
+        }
+        return name;
+    }
+
     public boolean isWait() {
         return wait;
     }
@@ -114,7 +138,7 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
         Promotion p;
         try {
             Artifact a = new Artifact(artifact, initialEnvironment.expand(version), digest(workspace, initialEnvironment));
-            p = engine.request(new PromotionRequest(to, a, initialEnvironment.get("GIT_BRANCH"), build.getParent().getFullName(),
+            p = engine.request(new PromotionRequest(to, a, branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment), build.getParent().getFullName(),
                     link, requestedBy));
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());

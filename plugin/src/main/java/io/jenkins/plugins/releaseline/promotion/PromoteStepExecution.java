@@ -181,14 +181,12 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         }
         long id = promotionId;
         if (id != 0 && !bodyStarted) {
-            String who = requestedBy;
-            Timer.get().submit(() -> {
-                try {
-                    PromotionService.get().engine().cancel(id, who, Messages.PromoteStep_Stopped(String.valueOf(cause)));
-                } catch (RuntimeException e) {
-                    LOGGER.log(Level.WARNING, "Could not record promotion " + id + " as cancelled", e);
-                }
-            });
+            // one short transaction, so that the ledger says cancelled before the build ends
+            try {
+                PromotionService.get().engine().cancel(id, requestedBy, Messages.PromoteStep_Stopped(String.valueOf(cause)));
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "Could not record promotion " + id + " as cancelled", e);
+            }
         }
         super.stop(cause);
     }
