@@ -37,6 +37,7 @@ public class EnvironmentConfig implements Describable<EnvironmentConfig> {
     private boolean deployLock = true;
     private LockPolicy lockPolicy = LockPolicy.WAIT;
     private String branches;
+    private String promoters;
 
     @DataBoundConstructor
     public EnvironmentConfig(String name) {
@@ -54,6 +55,7 @@ public class EnvironmentConfig implements Describable<EnvironmentConfig> {
         c.deployLock = e.deployLock();
         c.lockPolicy = e.lockPolicy();
         c.branches = Util.fixEmpty(String.join(", ", e.branches().stream().map(BranchPattern::glob).toList()));
+        c.promoters = Util.fixEmpty(String.join(", ", e.promoters()));
         return c;
     }
 
@@ -62,7 +64,7 @@ public class EnvironmentConfig implements Describable<EnvironmentConfig> {
     Environment toEnvironment() {
         return new Environment(name, promotesFrom, Duration.ofMinutes(soakMinutes),
                 ApprovalRule.of(approvals, split(approvers), split(approverGroups), separationOfDuties), deployLock, lockPolicy,
-                split(branches).stream().map(BranchPattern::new).toList());
+                split(branches).stream().map(BranchPattern::new).toList(), split(promoters));
     }
 
     static Set<String> split(String list) {
@@ -160,6 +162,17 @@ public class EnvironmentConfig implements Describable<EnvironmentConfig> {
     @DataBoundSetter
     public void setBranches(String branches) {
         this.branches = Util.fixEmptyAndTrim(branches);
+    }
+
+    /** Users or groups who may promote to this environment (checked against the build's starter); empty: everyone. */
+    @CheckForNull
+    public String getPromoters() {
+        return promoters;
+    }
+
+    @DataBoundSetter
+    public void setPromoters(String promoters) {
+        this.promoters = Util.fixEmptyAndTrim(promoters);
     }
 
     /** Fills defaults for fields added after a configuration was saved. */

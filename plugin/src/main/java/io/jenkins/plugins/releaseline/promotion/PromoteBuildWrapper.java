@@ -8,11 +8,9 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.Util;
 import hudson.model.AbstractProject;
-import hudson.model.Cause;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.security.ACL;
 import hudson.tasks.BuildWrapperDescriptor;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
 import io.jenkins.plugins.releaseline.engine.promotion.Attempt;
@@ -131,15 +129,14 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
         if (!build.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
             throw new AbortException(Messages.PromoteStep_NoPermission(Jenkins.getAuthentication2().getName(), build.getParent().getFullName()));
         }
-        Cause.UserIdCause starter = build.getCause(Cause.UserIdCause.class);
-        String requestedBy = starter != null && starter.getUserId() != null ? starter.getUserId() : ACL.SYSTEM_USERNAME;
+        String requestedBy = Starter.of(build);
         String link = Jenkins.get().getRootUrl() == null ? build.getUrl() : Jenkins.get().getRootUrl() + build.getUrl();
         PromotionEngine engine = PromotionService.get().engine();
         Promotion p;
         try {
             Artifact a = new Artifact(artifact, initialEnvironment.expand(version), digest(workspace, initialEnvironment));
             p = engine.request(new PromotionRequest(to, a, branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment), build.getParent().getFullName(),
-                    link, requestedBy));
+                    link, requestedBy, Starter.groups(requestedBy)));
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }

@@ -3,10 +3,8 @@ package io.jenkins.plugins.releaseline.promotion;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
-import hudson.model.Cause;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.security.ACL;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
 import io.jenkins.plugins.releaseline.engine.promotion.Attempt;
@@ -144,8 +142,7 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             throw new AbortException(Messages.PromoteStep_Missing());
         }
         Run<?, ?> run = getContext().get(Run.class);
-        Cause.UserIdCause starter = run.getCause(Cause.UserIdCause.class);
-        requestedBy = starter != null && starter.getUserId() != null ? starter.getUserId() : ACL.SYSTEM_USERNAME;
+        requestedBy = Starter.of(run);
         jobPath = run.getParent().getFullName();
         buildLink = Jenkins.get().getRootUrl() == null ? run.getUrl() : Jenkins.get().getRootUrl() + run.getUrl();
         EnvVars env = getContext().get(EnvVars.class);
@@ -229,9 +226,10 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             PromotionEngine engine = PromotionService.get().engine();
             if (promotionId == 0) {
                 Promotion p = spec.rollback()
-                        ? engine.rollback(spec.environment(), spec.artifact(), new Actor(requestedBy, null), spec.reason(), jobPath, buildLink)
-                        : engine.request(new PromotionRequest(spec.environment(),
-                                new Artifact(spec.artifact(), spec.version(), digest()), branch, jobPath, buildLink, requestedBy));
+                        ? engine.rollback(spec.environment(), spec.artifact(), new Actor(requestedBy, Starter.groups(requestedBy)),
+                                spec.reason(), jobPath, buildLink)
+                        : engine.request(new PromotionRequest(spec.environment(), new Artifact(spec.artifact(), spec.version(), digest()),
+                                branch, jobPath, buildLink, requestedBy, Starter.groups(requestedBy)));
                 promotionId = p.id();
                 PromotionRunAction.record(context.get(Run.class), p.id());
                 context.saveState();

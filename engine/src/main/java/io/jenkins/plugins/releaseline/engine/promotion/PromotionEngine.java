@@ -105,7 +105,7 @@ public final class PromotionEngine {
     /** Records a promotion attempt. Checks the environment and the request before writing anything. */
     public Promotion request(PromotionRequest request) {
         Objects.requireNonNull(request, "request");
-        environments().require(request.environment());
+        checkPromoter(environments().require(request.environment()), request.requester());
         return store.inTransaction(c -> {
             Instant now = clock.instant();
             Promotion p = PromotionLedger.insert(c, request, false, null, now, store.controllerId());
@@ -360,6 +360,13 @@ public final class PromotionEngine {
         });
     }
 
+    private static void checkPromoter(Environment env, Actor actor) {
+        if (!env.allowsPromoter(actor)) {
+            throw new IllegalArgumentException("promoter: " + actor.id() + " may not promote to " + env.name() + "; allowed: "
+                    + String.join(", ", env.promoters()) + " (the user who started the build, or one of its groups)");
+        }
+    }
+
     private static void checkMayAnswer(Promotion p, Environment env, Actor approver) {
         if (p.status() != PromotionStatus.REQUESTED) {
             throw new IllegalArgumentException("promotion: " + p.id() + " is " + p.status().name().toLowerCase(java.util.Locale.ROOT)
@@ -387,6 +394,7 @@ public final class PromotionEngine {
     public Promotion rollback(String environment, String artifact, Actor actor, String reason, String jobPath, String buildLink) {
         Objects.requireNonNull(actor, "actor");
         Environment env = environments().require(environment);
+        checkPromoter(env, actor);
         String name = Artifact.requireArtifactName(artifact);
         String why = Inputs.reason(reason, true);
         return store.inTransaction(c -> {
