@@ -202,6 +202,18 @@ class PromoteStepTest {
         assertEquals(PromotionStatus.CANCELLED, engine().promotion(id).status());
     }
 
+    @Test
+    void onlyTheEnvironmentsPromotersMayPromoteThere(JenkinsRule r) throws Exception {
+        EnvironmentConfig prod = env("prod", null);
+        prod.setPromoters("alice");
+        PromotionConfiguration.get().setEnvironments(List.of(prod));
+        WorkflowJob job = pipeline(r, "app", """
+                promote(to: 'prod', artifact: 'app', version: '1.0.0', digest: '%s')""".formatted(SHA_OF_X));
+        WorkflowRun byMallory = r.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("mallory"))));
+        r.assertLogContains("promoter: mallory may not promote to prod; allowed: alice", byMallory);
+        r.assertBuildStatusSuccess(job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice"))));
+    }
+
     static WebRequest post(JenkinsRule.WebClient wc, String relative) throws Exception {
         return wc.addCrumb(new WebRequest(new URL(wc.getContextPath() + relative), HttpMethod.POST));
     }
