@@ -21,6 +21,7 @@ public final class HaproxyRouter implements TrafficRouter {
     private final String backend;
     private final List<String> servers;
     private final RetryPolicy retry;
+    private static final java.time.Duration EFFECTIVE_WAIT = java.time.Duration.ofSeconds(5);
 
     public HaproxyRouter(String name, HaproxyRuntimeApi api, String backend, List<String> servers, RetryPolicy retry) {
         this.name = Inputs.requireName("name", name, 100);
@@ -78,22 +79,76 @@ public final class HaproxyRouter implements TrafficRouter {
     @Override
     public TrafficSplit apply(TrafficSplit target) {
         RouterWeights.requireSameBackends(name, servers, target);
-        Map<String, Integer> before = weights();
+        Map<String, ServerState> states = serverStates();
+        for (String server : servers) {
+            ServerState st = states.get(server);
+            if (target.of(server) > 0 && st.maintenance()) {
+                throw new RouterException("HAProxy " + name + ": server " + backend + "/" + server
+                        + " is in maintenance; refusing to send traffic to it (set it ready first)", false);
+            }
+        }
         List<String> order = new ArrayList<>();
         // raise first, lower afterwards: never a moment with all weights at zero
-        servers.stream().filter(s -> target.of(s) > before.getOrDefault(s, 0)).forEach(order::add);
+        servers.stream().filter(s -> target.of(s) > states.get(s).userWeight()).forEach(order::add);
         servers.stream().filter(s -> !order.contains(s)).forEach(order::add);
         for (String server : order) {
             int w = target.of(server);
-            if (w != before.getOrDefault(server, -1)) {
+            if (w > 0 && states.get(server).draining()) {
+                command("set server " + backend + "/" + server + " state ready");
+            }
+            if (w != states.get(server).userWeight()) {
                 command("set server " + backend + "/" + server + " weight " + w);
             }
         }
+        awaitEffective(target);
         TrafficSplit after = read();
         if (!after.equals(target)) {
             throw new RouterException("HAProxy " + name + " reads back " + after.percent() + " after setting " + target.percent(), false);
         }
         return after;
+    }
+
+    /**
+     * HAProxy applies a weight change to its balancing at the next turn of its event loop, a moment after the
+     * command returns; the {@code weight} column of {@code show stat} is the weight in effect. Waits for it.
+     */
+    private void awaitEffective(TrafficSplit target) {
+        long end = System.nanoTime() + EFFECTIVE_WAIT.toNanos();
+        Map<String, Integer> effective;
+        while (true) {
+            effective = effectiveWeights();
+            boolean done = true;
+            for (String s : servers) {
+                done &= effective.getOrDefault(s, -1) == target.of(s);
+            }
+            if (done) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                throw new RouterException("HAProxy " + name + " holds the weights " + target.percent() + " but balances with "
+                        + effective + " after " + EFFECTIVE_WAIT.toMillis() + " ms", true);
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RouterException("interrupted", false, e);
+            }
+        }
+    }
+
+    /** The weights HAProxy balances with now (the {@code weight} column of {@code show stat}). */
+    public Map<String, Integer> effectiveWeights() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> e : stat().entrySet()) {
+            String w = e.getValue().get("weight");
+            try {
+                out.put(e.getKey(), Integer.parseInt(w));
+            } catch (NumberFormatException ex) {
+                throw new RouterException("HAProxy " + name + ": unreadable weight '" + w + "' for " + e.getKey(), false);
+            }
+        }
+        return out;
     }
 
     /** Takes {@code server} out of the balancing gently: no new connections, those open stay ({@code state drain}). */
@@ -116,27 +171,36 @@ public final class HaproxyRouter implements TrafficRouter {
 
     @Override
     public Map<String, BackendHealth> health() {
+        Map<String, BackendHealth> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> e : stat().entrySet()) {
+            String st = e.getValue().get("status");
+            String check = e.getValue().getOrDefault("check_status", "");
+            out.put(e.getKey(), new BackendHealth(stateOf(st), "HAProxy status '" + st + "'" + (check.isEmpty() ? "" : ", last check " + check)));
+        }
+        for (String s : servers) {
+            out.putIfAbsent(s, BackendHealth.unknown("HAProxy " + name + " has no server " + backend + "/" + s));
+        }
+        return out;
+    }
+
+    /** This backend's servers' rows of {@code show stat}, column name to value. */
+    private Map<String, Map<String, String>> stat() {
         String csv = retry.run("HAProxy " + name + " show stat", () -> api.execute("show stat"));
         String[] lines = csv.split("\n");
         if (lines.length == 0 || !lines[0].startsWith("# pxname")) {
             throw new RouterException("HAProxy " + name + " answered 'show stat' with: " + firstLine(csv), false);
         }
-        List<String> header = List.of(lines[0].substring(2).split(",", -1));
-        int px = header.indexOf("pxname");
-        int sv = header.indexOf("svname");
-        int status = header.indexOf("status");
-        int check = header.indexOf("check_status");
-        Map<String, BackendHealth> out = new LinkedHashMap<>();
+        String[] header = lines[0].substring(2).split(",", -1);
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split(",", -1);
-            if (f.length > status && f[px].equals(backend) && servers.contains(f[sv])) {
-                String st = f[status];
-                String detail = "HAProxy status '" + st + "'" + (check >= 0 && !f[check].isEmpty() ? ", last check " + f[check] : "");
-                out.put(f[sv], new BackendHealth(stateOf(st), detail));
+            if (f.length >= header.length - 1 && f[0].equals(backend) && servers.contains(f[1])) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int c = 0; c < Math.min(header.length, f.length); c++) {
+                    row.put(header[c], f[c]);
+                }
+                out.put(f[1], row);
             }
-        }
-        for (String s : servers) {
-            out.putIfAbsent(s, BackendHealth.unknown("HAProxy " + name + " has no server " + backend + "/" + s));
         }
         return out;
     }
