@@ -103,6 +103,9 @@ public final class FlagdExport {
             branches.add(fractional(bucketBy, rollout.split()));
             branches.addNull();
         }
+        if (branches.size() == 1) {
+            return branches.get(0);
+        }
         ObjectNode root = F.objectNode();
         root.set("if", branches);
         return root;

@@ -16,6 +16,21 @@ public final class FlagdExportFile {
 
     private FlagdExportFile() {}
 
+    /**
+     * Keeps one file per environment ({@code <environment>.flagd.json} in {@code folder}) up to date: written now
+     * and after every change the engine sees, its own or (through its change watcher) another controller's.
+     */
+    public static void keepWritten(FeatureToggles toggles, Path folder) {
+        Runnable writeAll = () -> {
+            ToggleSnapshot snapshot = toggles.snapshot();
+            for (String env : snapshot.environments()) {
+                write(FlagdExport.of(snapshot, env), folder.resolve(env + FlagdExportServer.SUFFIX));
+            }
+        };
+        writeAll.run();
+        toggles.onChange(writeAll);
+    }
+
     /** Writes {@code export} to {@code target}; returns false when the file already held exactly these bytes. */
     public static boolean write(FlagdExport export, Path target) {
         byte[] bytes = export.json();

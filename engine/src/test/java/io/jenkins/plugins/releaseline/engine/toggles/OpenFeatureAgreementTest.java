@@ -53,8 +53,8 @@ class OpenFeatureAgreementTest {
         toggles = new FeatureToggles(store, new AuditTrail(store, new TestClock(Instant.parse("2026-11-01T00:00:00Z"))),
                 new TestClock(Instant.parse("2026-11-01T00:00:00Z")));
         ToggleExamples.defineAll(toggles);
+        FlagdExportFile.keepWritten(toggles, folder);
         Path file = folder.resolve("prod.flagd.json");
-        FlagdExportFile.write(FlagdExport.of(toggles.snapshot(), ToggleExamples.ENV), file);
         FlagdOptions options = FlagdOptions.builder()
                 .resolverType(Config.Resolver.FILE)
                 .offlineFlagSourcePath(file.toString())
@@ -114,6 +114,31 @@ class OpenFeatureAgreementTest {
         assertThat(reasons.get("colour-test")).containsKeys("TARGETING_MATCH", "SPLIT", "DEFAULT");
         assertThat(reasons.get("disabled")).containsOnlyKeys("DISABLED");
         assertThat(reasons.get("killed")).containsOnlyKeys("DISABLED");
+    }
+
+    @Test
+    void aFlipReachesTheClientThroughTheFileAndTheyStillAgree() throws Exception {
+        ImmutableContext someone = new ImmutableContext("user-flip-check", Map.of());
+        assertThat(client.getBooleanDetails("disabled", false, someone).getValue()).isFalse();
+        toggles.set(ToggleExamples.PRINCIPAL, "disabled", ToggleExamples.ENV, true, 50, "agreement after a change");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (client.getBooleanDetails("disabled", false, someone).getReason().equals("ERROR") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Random random = new Random(SEED + 1);
+        for (int i = 0; i < 1_000; i++) {
+            Map<String, Object> attributes = ContextGenerator.next(random);
+            ToggleEvaluation e = toggles.evaluate("disabled", ToggleExamples.ENV, ToggleContext.of(attributes), Boolean.FALSE);
+            FlagEvaluationDetails<Boolean> d = client.getBooleanDetails("disabled", false, openFeatureContext(attributes));
+            assertThat(agree(e, d)).as("%s: ours %s, OpenFeature %s %s %s", attributes, e, d.getValue(), d.getVariant(), d.getReason()).isTrue();
+        }
+        toggles.set(ToggleExamples.PRINCIPAL, "disabled", ToggleExamples.ENV, false, null, "back off");
+        // leave the client as the other test expects it
+        deadline = System.nanoTime() + 60_000_000_000L;
+        while (!client.getBooleanDetails("disabled", false, someone).getReason().equals("ERROR") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(client.getBooleanDetails("disabled", false, someone).getReason()).isEqualTo("ERROR");
     }
 
     /** Same value and variant; reasons as flagd names them (a split is a targeting match there, a disabled flag an error). */
