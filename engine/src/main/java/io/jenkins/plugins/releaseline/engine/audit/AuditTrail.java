@@ -92,12 +92,76 @@ public final class AuditTrail {
                 event.reason(), event.before(), event.after(), lastHash, hash);
     }
 
+    /**
+     * Appends several records in one transaction of its own, in order, with one round trip per batch:
+     * for imports and bulk changes. All are durable when this returns, or none is written.
+     */
+    public List<AuditRecord> appendAll(String principal, List<AuditEvent> events) {
+        String who = Inputs.requirePrincipal(principal);
+        List<AuditEvent> checked = List.copyOf(events);
+        if (checked.isEmpty()) {
+            return List.of();
+        }
+        return store.inTransaction(c -> {
+            long lastSeq;
+            String lastHash;
+            try (PreparedStatement head = c.prepareStatement(
+                    "SELECT last_seq, last_hash FROM release_line_audit_head WHERE id = 1 FOR UPDATE");
+                 ResultSet rs = head.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the audit chain's head row is missing; the schema was altered by hand");
+                }
+                lastSeq = rs.getLong(1);
+                lastHash = rs.getString(2);
+            }
+            long micros = toMicros(clock.instant());
+            List<AuditRecord> written = new ArrayList<>(checked.size());
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_audit (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (AuditEvent event : checked) {
+                    long seq = ++lastSeq;
+                    String scope = event.scope().toString();
+                    String hash = ChainHash.of(seq, micros, store.controllerId(), who, event.action(), scope,
+                            event.reason(), event.before(), event.after(), lastHash);
+                    ins.setLong(1, seq);
+                    ins.setLong(2, micros);
+                    ins.setString(3, store.controllerId());
+                    ins.setString(4, who);
+                    ins.setString(5, event.action());
+                    ins.setString(6, scope);
+                    ins.setString(7, event.reason());
+                    ins.setString(8, event.before());
+                    ins.setString(9, event.after());
+                    ins.setString(10, lastHash);
+                    ins.setString(11, hash);
+                    ins.addBatch();
+                    written.add(new AuditRecord(seq, fromMicros(micros), store.controllerId(), who, event.action(),
+                            scope, event.reason(), event.before(), event.after(), lastHash, hash));
+                    lastHash = hash;
+                    if (written.size() % 1_000 == 0) {
+                        ins.executeBatch();
+                    }
+                }
+                ins.executeBatch();
+            }
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE release_line_audit_head SET last_seq = ?, last_hash = ? WHERE id = 1")) {
+                up.setLong(1, lastSeq);
+                up.setString(2, lastHash);
+                up.executeUpdate();
+            }
+            return written;
+        });
+    }
+
     /** The newest record about exactly this scope: its latest recorded state. */
     public Optional<AuditRecord> latest(AuditScope scope) {
         Objects.requireNonNull(scope, "scope");
         return store.read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS
-                    + " FROM release_line_audit WHERE scope = ? ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+            // MAX over the (scope, seq) index, then one primary-key read: no row of the scope's history is
+            // fetched but the newest one.
+            try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + " FROM release_line_audit WHERE seq = "
+                    + "(SELECT MAX(seq) FROM release_line_audit WHERE scope = ?)")) {
                 q.setString(1, scope.toString());
                 try (ResultSet rs = q.executeQuery()) {
                     return rs.next() ? Optional.of(read(rs)) : Optional.empty();

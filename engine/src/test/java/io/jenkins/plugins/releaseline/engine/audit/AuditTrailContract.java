@@ -276,6 +276,32 @@ abstract class AuditTrailContract {
         }
     }
 
+    @Test
+    void aBatchContinuesTheChainAndVerifies() {
+        appendMany(2);
+        List<AuditEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            batch.add(AuditEvent.of("toggle.set", AuditScope.parse("toggle:t" + (i % 7)), "batch " + i));
+        }
+        List<AuditRecord> written = audit.appendAll("importer", batch);
+        audit.append("alice", AuditEvent.of("andon.release", AuditScope.GLOBAL, "after the batch"));
+
+        assertThat(written).hasSize(2_500);
+        assertThat(written.get(0).seq()).isEqualTo(3);
+        assertThat(audit.size()).isEqualTo(2_503);
+        VerificationReport report = audit.verify();
+        assertThat(report.intact()).as(report.toString()).isTrue();
+        assertThat(report.recordsChecked()).isEqualTo(2_503);
+        assertThat(audit.latest(AuditScope.parse("toggle:t6")).orElseThrow().reason()).isEqualTo("batch 2498");
+    }
+
+    @Test
+    void aBatchWithABadEventWritesNothing() {
+        assertThatThrownBy(() -> audit.appendAll("", List.of(AuditEvent.of("toggle.set", AuditScope.GLOBAL, "x"))))
+                .hasMessageStartingWith("principal:");
+        assertThat(audit.size()).isZero();
+    }
+
     void appendMany(int n) {
         for (int i = 1; i <= n; i++) {
             audit.append("alice", AuditEvent.of("andon.pull", AuditScope.parse("environment:prod"), "reason " + i));
