@@ -27,7 +27,7 @@ final class CompiledRule {
     private final SemVerBound semVer;
 
     CompiledRule(TargetingRule rule, Object variantValue) {
-        this.attribute = rule.attribute();
+        this.attribute = rule.attribute().intern();
         this.variant = rule.variant();
         this.variantValue = variantValue;
         this.operator = rule.operator();

@@ -55,7 +55,8 @@ public final class ToggleContext {
             if (value instanceof String s && s.length() > 10_000) {
                 throw new IllegalArgumentException(field + ": " + s.length() + " characters is over the limit of 10000");
             }
-            copy.put(name, value);
+            // interned, as rule attributes are, so that evaluation's lookups match on identity before comparing text
+            copy.put(name.intern(), value);
         }
         return new ToggleContext(Collections.unmodifiableMap(copy));
     }
