@@ -138,7 +138,7 @@ public final class FlagdExportServer implements AutoCloseable {
     }
 
     /** {@code If-None-Match}: a list of entity tags or {@code *}; a strong comparison. */
-    static boolean matches(String ifNoneMatch, String etag) {
+    public static boolean matches(String ifNoneMatch, String etag) {
         for (String candidate : ifNoneMatch.split(",")) {
             String c = candidate.strip();
             if (c.equals("*") || c.equals(etag)) {
