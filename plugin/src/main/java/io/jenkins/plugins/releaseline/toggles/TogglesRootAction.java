@@ -4,6 +4,8 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.model.UnprotectedRootAction;
 import jenkins.model.Jenkins;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
 
 /**
  * {@code /release-line/}: unprotected so that an application holding an environment's token can read its flagd
@@ -30,6 +32,11 @@ public class TogglesRootAction implements UnprotectedRootAction {
     @Override
     public String getUrlName() {
         return "release-line";
+    }
+
+    /** {@code /release-line/} itself: the side-panel link leads to the toggles page. */
+    public HttpResponse doIndex() {
+        return HttpResponses.redirectTo("toggles/");
     }
 
     /** {@code /release-line/toggles/}. */

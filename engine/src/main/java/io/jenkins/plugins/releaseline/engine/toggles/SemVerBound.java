@@ -64,7 +64,7 @@ final class SemVerBound {
             return false;
         }
         Cursor c = CURSOR.get();
-        if (!c.parse(s)) {
+        if (!c.parseOnce(s)) {
             return false;
         }
         switch (op) {
@@ -182,6 +182,17 @@ final class SemVerBound {
         private String s;
         private int pos;
         private int end;
+        /** The text parsed last and whether it was valid: rules on the same attribute parse it once. */
+        private String lastText;
+        private boolean lastValid;
+
+        boolean parseOnce(String text) {
+            if (text != lastText) {
+                lastValid = parse(text);
+                lastText = text;
+            }
+            return lastValid;
+        }
 
         boolean parse(String text) {
             s = text;
