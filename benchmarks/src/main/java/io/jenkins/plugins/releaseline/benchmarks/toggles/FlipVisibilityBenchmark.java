@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * From a flip (the store transaction returned) to the first HTTP poll of the served flagd export that shows it.
+ * From the call that flips a toggle (its store transaction included) to the first HTTP poll of the served flagd export that shows it.
  * {@code local}: the export is served by the controller that flipped. {@code other-controller}: served by a second
  * engine on the same database that learns of the flip through its {@link ChangeWatcher} (polling every 250 ms),
  * as a second Jenkins controller sharing the store would. The client polls with {@code If-None-Match} every 10 ms.

@@ -28,14 +28,14 @@ final class CompiledToggle {
         final Object defaultValue;
         final CompiledRule[] rules;
         /** Hash prefix of the first fractional: the toggle key. */
-        final byte[] keyBytes;
+        final FlagdBucketing.Prefix keyBytes;
         /** A partial rollout of several variants: first "in" (bucket below the percentage), then the split. */
         final float[] gate;
         /** The fractional that picks the variant; null without a rollout. */
         final float[] splitCumulative;
         final String[] splitVariants;
         final Object[] splitValues;
-        final byte[] splitPrefix;
+        final FlagdBucketing.Prefix splitPrefix;
 
         Setting(ToggleDefinition toggle, EnvironmentSetting s) {
             this.key = toggle.key();
@@ -47,7 +47,7 @@ final class CompiledToggle {
             for (int i = 0; i < r.size(); i++) {
                 rules[i] = new CompiledRule(r.get(i), toggle.variants().get(r.get(i).variant()));
             }
-            this.keyBytes = FlagdBucketing.utf8(toggle.key());
+            this.keyBytes = new FlagdBucketing.Prefix(FlagdBucketing.utf8(toggle.key()));
             Rollout rollout = s.rollout();
             if (rollout == null) {
                 gate = null;
@@ -79,7 +79,7 @@ final class CompiledToggle {
                     splitPrefix = keyBytes;
                 } else {
                     gate = FlagdBucketing.cumulative(new int[] {rollout.percentage(), 100 - rollout.percentage()});
-                    splitPrefix = FlagdBucketing.utf8(toggle.key() + SPLIT_SALT);
+                    splitPrefix = new FlagdBucketing.Prefix(FlagdBucketing.utf8(toggle.key() + SPLIT_SALT));
                 }
             }
         }

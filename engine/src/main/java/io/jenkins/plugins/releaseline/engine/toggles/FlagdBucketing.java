@@ -18,9 +18,28 @@ final class FlagdBucketing {
     private FlagdBucketing() {}
 
     /** The bucket in [0, 100] (100 itself only at the float edge) for {@code prefix} followed by {@code suffix}. */
-    static float bucket(byte[] prefix, String suffix) {
+    static float bucket(Prefix prefix, String suffix) {
         int mmrHash = murmur3(prefix, suffix);
         return Math.abs(mmrHash) * 1.0f / Integer.MAX_VALUE * 100;
+    }
+
+    /** A bucketing key's fixed start (the toggle key), hashed once: evaluation continues from its state. */
+    static final class Prefix {
+        private final int h1;
+        private final int block;
+        private final int filled;
+        private final int length;
+
+        Prefix(byte[] bytes) {
+            Murmur m = new Murmur();
+            for (byte b : bytes) {
+                m.add(b);
+            }
+            this.h1 = m.h1;
+            this.block = m.block;
+            this.filled = m.filled;
+            this.length = m.length;
+        }
     }
 
     /** Cumulative float sums of each weight's share, as flagd adds them up. */
@@ -58,10 +77,15 @@ final class FlagdBucketing {
      * (unpaired surrogates encode as '?', as {@link String#getBytes} does), streamed without allocating.
      */
     static int murmur3(byte[] prefix, String suffix) {
+        return murmur3(new Prefix(prefix), suffix);
+    }
+
+    static int murmur3(Prefix prefix, String suffix) {
         Murmur m = new Murmur();
-        for (byte b : prefix) {
-            m.add(b);
-        }
+        m.h1 = prefix.h1;
+        m.block = prefix.block;
+        m.filled = prefix.filled;
+        m.length = prefix.length;
         int n = suffix.length();
         for (int i = 0; i < n; i++) {
             char ch = suffix.charAt(i);
