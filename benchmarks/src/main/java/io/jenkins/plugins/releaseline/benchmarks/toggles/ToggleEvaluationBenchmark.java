@@ -95,6 +95,40 @@ public class ToggleEvaluationBenchmark {
         }
     }
 
+    /**
+     * The same call measured in thread CPU time rather than wall time: on a machine shared with other builds the
+     * JMH wall-clock figure includes time this thread waited for a core. Run with
+     * {@code java -cp benchmarks/target/benchmarks.jar io.jenkins.plugins.releaseline.benchmarks.toggles.ToggleEvaluationBenchmark}.
+     */
+    public static void main(String[] args) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        ToggleEvaluationBenchmark b = new ToggleEvaluationBenchmark();
+        b.setUp();
+        try {
+            int calls = 2_000_000;
+            long sink = 0;
+            double[] cpu = new double[7];
+            for (int round = -3; round < cpu.length; round++) {
+                long wall0 = System.nanoTime();
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < calls; i++) {
+                    sink += b.tenRulesThenRollout().variant().length();
+                }
+                long cpuNs = threads.getCurrentThreadCpuTime() - cpu0;
+                long wallNs = System.nanoTime() - wall0;
+                if (round >= 0) {
+                    cpu[round] = (double) cpuNs / calls;
+                }
+                System.out.printf("%s %d: %.1f ns/op CPU, %.1f ns/op wall%n", round < 0 ? "warm-up" : "round", Math.abs(round),
+                        (double) cpuNs / calls, (double) wallNs / calls);
+            }
+            java.util.Arrays.sort(cpu);
+            System.out.printf("median over %d rounds of %d calls: %.1f ns/op CPU (checksum %d)%n", cpu.length, calls, cpu[cpu.length / 2], sink);
+        } finally {
+            b.tearDown();
+        }
+    }
+
     @Benchmark
     public ToggleEvaluation tenRulesThenRollout() {
         ToggleContext c = contexts[next++ & (CONTEXTS - 1)];
