@@ -190,6 +190,9 @@ public class FeatureTogglesConfiguration extends GlobalConfiguration {
      * Nothing is removed: a toggle left out of the configuration keeps its state until it is deleted on purpose.
      */
     public void applyToStore(String principal) {
+        if (environmentNames().isEmpty() && getToggles().isEmpty()) {
+            return; // nothing configured: do not open the store for nothing
+        }
         FeatureToggles engine = ToggleEngine.get().toggles();
         for (String env : environmentNames()) {
             engine.addEnvironment(principal, env, "from the global configuration");

@@ -110,7 +110,7 @@ public final class FeatureToggles {
         String who = Inputs.requirePrincipal(principal);
         String env = Inputs.requireName("environment", environment, 100);
         String why = Inputs.reason(reason, false);
-        boolean added = store.inTransaction(c -> {
+        boolean added = retryIfCreatedConcurrently(() -> store.inTransaction(c -> {
             if (existingEnvironments(c).contains(env)) {
                 return false;
             }
@@ -128,7 +128,7 @@ public final class FeatureToggles {
                     null, "{\"environment\":" + ToggleJson.write(env) + "}"));
             ChangeSignals.raise(c, TOPIC);
             return true;
-        });
+        }));
         if (added) {
             reload();
         }
@@ -141,7 +141,7 @@ public final class FeatureToggles {
         String who = Inputs.requirePrincipal(principal);
         Objects.requireNonNull(definition, "definition");
         String why = Inputs.reason(reason, false);
-        store.inTransaction(c -> {
+        retryIfCreatedConcurrently(() -> store.inTransaction(c -> {
             Instant now = clock.instant();
             Optional<ToggleState> existing = lockToggle(c, definition.key());
             if (existing.isEmpty()) {
@@ -183,7 +183,7 @@ public final class FeatureToggles {
             }
             ChangeSignals.raise(c, TOPIC);
             return null;
-        });
+        }));
         reload();
         return snapshot.toggle(definition.key()).orElseThrow();
     }
@@ -373,6 +373,24 @@ public final class FeatureToggles {
     }
 
     // ---- storage
+
+    /**
+     * Two controllers starting with the same configuration create the same environment or toggle at once: the
+     * loser's insert hits the primary key. Running its transaction again then finds the row and does what is
+     * left to do (usually nothing), instead of failing.
+     */
+    private static <T> T retryIfCreatedConcurrently(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (io.jenkins.plugins.releaseline.engine.store.StoreException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                    return work.get();
+                }
+            }
+            throw e;
+        }
+    }
 
     private ToggleSnapshot load() {
         return store.read(c -> {

@@ -148,6 +148,42 @@ abstract class FeatureTogglesContract {
     }
 
     @Test
+    void controllersDefiningTheSameThingsAtOnceAllSucceedAndNothingIsDuplicated() throws Exception {
+        int workers = 4;
+        List<Store> stores = new java.util.ArrayList<>();
+        List<FeatureToggles> engines = new java.util.ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            Store s = target.open("controller-" + i);
+            stores.add(s);
+            engines.add(new FeatureToggles(s, new AuditTrail(s, clock), clock));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (FeatureToggles e : engines) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    e.addEnvironment("casc", "qa", null);
+                    e.define("casc", ToggleDefinition.bool("from-casc", "Defined by every controller at start-up", "ops"), null);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            stores.forEach(Store::close);
+        }
+        toggles.reload();
+        assertThat(toggles.environments()).containsExactly("staging", "prod", "qa");
+        assertThat(toggles.toggles()).extracting(ToggleState::key).containsExactly("from-casc", "new-checkout");
+        assertThat(toggles.history("from-casc", 10)).extracting(AuditRecord::action).containsExactly("toggle.define");
+    }
+
+    @Test
     void staleTogglesAreThoseServingOneAnswerEverywhereForNDays() {
         toggles.define(PRINCIPAL, ToggleDefinition.bool("old-search", "Search v2", "team-search"), null);
         toggles.define(PRINCIPAL, ToggleDefinition.bool("half-done", "Still rolling out", "team-x"), null);
