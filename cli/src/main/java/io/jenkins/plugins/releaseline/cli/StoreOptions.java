@@ -53,6 +53,10 @@ public final class StoreOptions {
         return Store.open(settings());
     }
 
+    Engines engines() {
+        return new Engines(open(), java.time.Clock.systemUTC());
+    }
+
     Path defaultH2File() {
         String home = environment.get("JENKINS_HOME");
         return home != null && !home.isBlank() ? Path.of(home, "release-line", "store") : Path.of("release-line", "store");

@@ -1,0 +1,97 @@
+package io.jenkins.plugins.releaseline.cli;
+
+import io.jenkins.plugins.releaseline.engine.rollout.BlueGreenController;
+import io.jenkins.plugins.releaseline.engine.rollout.BlueGreenPhase;
+import io.jenkins.plugins.releaseline.engine.rollout.BlueGreenRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.HealthCheck;
+import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code release-line bluegreen}: switch a router from the live colour to the idle one, or back. */
+@Command(name = "bluegreen", mixinStandardHelpOptions = true,
+        description = {"Blue-green switch on a router: the idle colour (the new version, deployed already) is health-checked, "
+                + "traffic moves to it in the given steps and is read back; any failure switches back. With --rollback: "
+                + "back to the old colour while it is kept warm.",
+                "Exit 0 when the new colour serves (or the rollback is done), 2 when the switch was refused or rolled back, 1 on errors."})
+final class BlueGreenCommand extends StoreCommand {
+
+    @Mixin RouterOptions routerOptions;
+
+    @Option(names = "--environment", required = true, description = "The environment the router serves (one rollout at a time per environment).")
+    String environment;
+
+    @Option(names = "--release", paramLabel = "VERSION", description = "The version deployed to the idle colour (for the record).")
+    String release;
+
+    @Option(names = "--health", paramLabel = "COLOUR=URL", description = "Health URL of each colour, e.g. --health blue=http://10.0.0.1:8080/health; the idle one is checked.")
+    Map<String, String> health = Map.of();
+
+    @Option(names = "--steps", split = ",", defaultValue = "100", description = "The new colour's percentages, ending at 100 (default: ${DEFAULT-VALUE}).")
+    List<Integer> steps;
+
+    @Option(names = "--step-pause", defaultValue = "0s", description = "Pause between steps (default: ${DEFAULT-VALUE}).")
+    String stepPause;
+
+    @Option(names = "--keep-warm", defaultValue = "0s", description = "How long the old colour stays ready for a rollback (default: ${DEFAULT-VALUE}).")
+    String keepWarm;
+
+    @Option(names = "--rollback", description = "Switch back to the old colour instead.")
+    boolean rollback;
+
+    @Option(names = "--reason", description = "Why (required with --rollback).")
+    String reason;
+
+    @Override
+    int run(Engines e) {
+        TrafficRouter router = routerOptions.router(List.of("blue", "green"));
+        BlueGreenController controller = e.blueGreen();
+        BlueGreenRollout r;
+        if (rollback) {
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("--reason: required with --rollback");
+            }
+            r = controller.rollback(environment, router, principal(), reason);
+        } else {
+            BlueGreenController.SwitchOptions options = new BlueGreenController.SwitchOptions(steps,
+                    Durations.parse("--step-pause", stepPause), Durations.parse("--keep-warm", keepWarm), null);
+            for (String colour : router.backends()) {
+                if (!health.containsKey(colour)) {
+                    throw new IllegalArgumentException("--health: give the health URL of every colour (" + colour + "=URL is missing)");
+                }
+            }
+            r = controller.start(environment, router, release, principal());
+            say("rollout " + r.id() + ": " + r.liveColour() + " is live, switching to " + r.targetColour());
+            HealthCheck check = HealthCheck.of(health.get(r.targetColour()), 200)
+                    .withTiming(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(60));
+            r = controller.verifyIdle(r.id(), router, check, principal());
+            if (r.phase() == BlueGreenPhase.IDLE_HEALTHY) {
+                r = controller.switchTraffic(r.id(), router, options, principal());
+            }
+        }
+        if (json()) {
+            json(r);
+        } else {
+            for (BlueGreenRollout.Step s : r.timeline()) {
+                say(String.format("%s  %-16s %s", s.at(), s.phase(), s.detail() == null ? "" : s.detail()));
+            }
+            say(r.phase() + ": " + r.servingColour() + " serves" + (r.warmUntil() == null ? "" : ", old colour warm until " + r.warmUntil()));
+        }
+        boolean done = rollback ? r.phase() == BlueGreenPhase.ROLLED_BACK
+                : r.phase() == BlueGreenPhase.WARM || r.phase() == BlueGreenPhase.COMPLETED;
+        if (!done) {
+            throw new RefusedException("blue-green rollout " + r.id() + " ended " + r.phase() + ": " + r.detail());
+        }
+        return ExitCode.OK;
+    }
+
+    private void say(String line) {
+        if (!json()) {
+            out().println(line);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.jenkins.plugins.releaseline.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.releaseline.engine.rollout.CanaryArguments;
+import io.jenkins.plugins.releaseline.engine.rollout.CanaryRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.CanaryState;
+import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryMetric;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.HttpProbeSource;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.MetricSource;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.PrometheusSource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code release-line canary}: a canary rollout on a router, with analysis, from a terminal. */
+@Command(name = "canary", mixinStandardHelpOptions = true,
+        description = {"Run a canary rollout against a router: each step's weight, each analysis verdict and the time left "
+                + "in a pause are printed as they happen.",
+                "Exit 0 when the canary reaches 100%, 2 when it is rolled back or aborted, 1 on errors."})
+final class CanaryCommand extends StoreCommand {
+
+    @Mixin RouterOptions routerOptions;
+
+    @Option(names = "--id", required = true, description = "A name for this rollout, e.g. app#42 (unique).")
+    String id;
+
+    @Option(names = "--plan", required = true, description = "Steps, e.g. '10%/5m, 50%/10m, 100%'.")
+    String plan;
+
+    @Option(names = "--stable", defaultValue = "stable", description = "The stable server (default: ${DEFAULT-VALUE}).")
+    String stable;
+
+    @Option(names = "--canary", defaultValue = "canary", description = "The canary server (default: ${DEFAULT-VALUE}).")
+    String canary;
+
+    @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to query for metrics with source 'prometheus'.")
+    String prometheus;
+
+    @Option(names = "--prometheus-step", paramLabel = "DURATION", description = "Range query step (default 10s).")
+    String prometheusStep;
+
+    @Option(names = "--analysis", paramLabel = "FILE",
+            description = "A JSON list of metrics ([{\"name\":..., \"source\":\"prometheus\", \"query\":...}]); default: the built-in probes' error rate and latency.")
+    Path analysisFile;
+
+    @Option(names = "--probe-stable", paramLabel = "URL", description = "Base URL of the stable version, for the built-in probes.")
+    String probeStable;
+
+    @Option(names = "--probe-canary", paramLabel = "URL", description = "Base URL of the canary, for the built-in probes.")
+    String probeCanary;
+
+    @Option(names = "--probe-count", paramLabel = "N", description = "Probes per side per analysis (default 200).")
+    Integer probeCount;
+
+    @Option(names = "--max-failed-analyses", paramLabel = "N", description = "Failed analyses that roll back (default 1).")
+    Integer maxFailed;
+
+    @Option(names = "--poll", defaultValue = "1s", description = "How often to re-read the rollout (default: ${DEFAULT-VALUE}).")
+    String poll;
+
+    @Override
+    int run(Engines e) throws Exception {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("plan", plan);
+        args.put("stable", stable);
+        args.put("canary", canary);
+        if (maxFailed != null) {
+            args.put("maxFailedAnalyses", maxFailed);
+        }
+        if (analysisFile != null) {
+            args.put("analysis", readMetrics(analysisFile));
+        }
+        if (prometheus != null) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("url", prometheus);
+            if (prometheusStep != null) {
+                p.put("step", prometheusStep);
+            }
+            args.put("prometheus", p);
+        }
+        Map<String, String> probes = new LinkedHashMap<>();
+        if (probeStable != null) {
+            probes.put("stable", probeStable);
+        }
+        if (probeCanary != null) {
+            probes.put("canary", probeCanary);
+        }
+        if (probeCount != null) {
+            probes.put("count", String.valueOf(probeCount));
+        }
+        if (!probes.isEmpty()) {
+            args.put("probes", probes);
+        }
+        CanaryArguments parsed = CanaryArguments.parse(args);
+        TrafficRouter router = routerOptions.router(List.of(stable, canary));
+        CanaryAnalysis analysis = analysis(parsed);
+        e.canaries().start(principal(), parsed.spec(id, router.name()));
+        CanaryProgress progress = new CanaryProgress(e.canaries(), e.clock(), line -> {
+            if (!json()) {
+                out().println("[" + java.time.LocalTime.now().withNano(0) + "] " + line);
+            }
+        }, Durations.parse("--poll", poll), Duration.ofSeconds(10));
+        CanaryRollout end = progress.run(id, router, analysis);
+        if (json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("id", end.id());
+            doc.put("state", end.state());
+            doc.put("reason", end.reason());
+            doc.put("events", e.canaries().events(id));
+            json(doc);
+        } else {
+            out().println(end.state() + ": " + end.reason());
+        }
+        if (end.state() == CanaryState.SUCCEEDED) {
+            return ExitCode.OK;
+        }
+        throw new RefusedException("canary " + id + " " + end.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + ": " + end.reason());
+    }
+
+    /** The analysis sources the metrics use, as the pipeline step builds them (without Jenkins credentials). */
+    static CanaryAnalysis analysis(CanaryArguments args) {
+        Set<String> used = args.metrics().stream().map(CanaryMetric::source).collect(Collectors.toSet());
+        List<MetricSource> sources = new ArrayList<>();
+        if (used.contains(HttpProbeSource.ID)) {
+            sources.add(new HttpProbeSource(HttpProbeSource.ID, args.probeUrls(), args.probeCount(), 4, Duration.ofSeconds(5)));
+        }
+        if (used.contains("prometheus")) {
+            sources.add(new PrometheusSource("prometheus", URI.create(args.prometheus().get("url")), args.prometheusStep(),
+                    Duration.ofSeconds(10), Map.of()));
+        }
+        if (used.contains("cloudwatch")) {
+            throw new IllegalArgumentException("analysis: the cloudwatch source needs AWS credentials; use it from the pipeline step");
+        }
+        return new CanaryAnalysis(args.metrics(), sources, CanaryJudge.defaults());
+    }
+
+    private static List<Map<String, Object>> readMetrics(Path file) {
+        try {
+            return new ObjectMapper().readValue(file.toFile(), new TypeReference<List<Map<String, Object>>>() {});
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--analysis: " + file + " is not a JSON list of metrics: " + e.getMessage());
+        }
+    }
+
+}
