@@ -69,7 +69,7 @@ public final class CanaryProgress {
         int steps = r.spec().plan().steps().size();
         return switch (e.kind()) {
             case WEIGHT_SET -> String.format("step %d/%d: canary weight %d%% (%s)", e.stepIndex() + 1, steps, e.weight(), e.message());
-            case ANALYSIS -> String.format("analysis at %d%%: %s (score %s) %s", e.weight(), e.verdict(), e.score(), e.message());
+            case ANALYSIS -> String.format("analysis: %s, score %s: %s", e.verdict(), e.score(), e.message());
             default -> e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + e.message();
         };
     }

@@ -1,0 +1,102 @@
+package io.jenkins.plugins.releaseline.cli.rehearsal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The rehearsal's sample application: one slot (stable or canary) on 127.0.0.1 that serves whichever version was
+ * last deployed to it. {@code GET /} answers {@code sample-app <version>}, or, for the share of requests the
+ * version fails, status 500 with {@code sample-app <version> failed}; {@code GET /health} answers 200. Failures
+ * are spread evenly over the requests (30% fails 3 of every 10), so a run is repeatable.
+ */
+public final class SampleApp implements AutoCloseable {
+
+    private record Release(String version, int failPerHundred) {}
+
+    private final String slot;
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final AtomicLong requests = new AtomicLong();
+    private volatile Release release;
+
+    private SampleApp(String slot, String version) throws IOException {
+        this.slot = slot;
+        this.release = new Release(version, 0);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+        this.workers = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "rehearsal-app-" + slot);
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.createContext("/health", ex -> answer(ex, 200, "ok " + release.version()));
+        server.createContext("/", this::serve);
+        server.start();
+    }
+
+    public static SampleApp start(String slot, String version) {
+        try {
+            return new SampleApp(slot, version);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the sample application's " + slot + " slot on 127.0.0.1", e);
+        }
+    }
+
+    /** Puts another version in this slot: what a deployment job would do. */
+    public void deploy(String version, double failShare) {
+        if (failShare < 0 || failShare > 1) {
+            throw new IllegalArgumentException("failShare: " + failShare + " is outside 0..1");
+        }
+        release = new Release(version, (int) Math.round(failShare * 100));
+    }
+
+    public String version() {
+        return release.version();
+    }
+
+    public String slot() {
+        return slot;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    private void serve(HttpExchange ex) throws IOException {
+        Release r = release;
+        long n = requests.incrementAndGet();
+        if (n * r.failPerHundred() / 100 != (n - 1) * r.failPerHundred() / 100) {
+            answer(ex, 500, "sample-app " + r.version() + " failed");
+        } else {
+            answer(ex, 200, "sample-app " + r.version());
+        }
+    }
+
+    private static void answer(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+    }
+}
