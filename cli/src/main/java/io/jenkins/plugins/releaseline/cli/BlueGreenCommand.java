@@ -31,6 +31,10 @@ final class BlueGreenCommand extends StoreCommand {
     @Option(names = "--health", paramLabel = "COLOUR=URL", description = "Health URL of each colour, e.g. --health blue=http://10.0.0.1:8080/health; the idle one is checked.")
     Map<String, String> health = Map.of();
 
+    @Option(names = "--health-deadline", defaultValue = "60s",
+            description = "How long the idle colour may take to pass 3 checks in a row (default: ${DEFAULT-VALUE}).")
+    String healthDeadline;
+
     @Option(names = "--steps", split = ",", defaultValue = "100", description = "The new colour's percentages, ending at 100 (default: ${DEFAULT-VALUE}).")
     List<Integer> steps;
 
@@ -67,7 +71,7 @@ final class BlueGreenCommand extends StoreCommand {
             r = controller.start(environment, router, release, principal());
             say("rollout " + r.id() + ": " + r.liveColour() + " is live, switching to " + r.targetColour());
             HealthCheck check = HealthCheck.of(health.get(r.targetColour()), 200)
-                    .withTiming(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(60));
+                    .withTiming(Duration.ofMillis(500), Duration.ofSeconds(5), Durations.parse("--health-deadline", healthDeadline));
             r = controller.verifyIdle(r.id(), router, check, principal());
             if (r.phase() == BlueGreenPhase.IDLE_HEALTHY) {
                 r = controller.switchTraffic(r.id(), router, options, principal());

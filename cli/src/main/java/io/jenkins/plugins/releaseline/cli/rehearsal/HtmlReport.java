@@ -23,14 +23,14 @@ final class HtmlReport {
     private static final int H = 260;
     private static final int LEFT = 50;
     private static final int RIGHT = 20;
-    private static final int TOP = 20;
+    private static final int TOP = 34;
     private static final int BOTTOM = 40;
     private static final String[] PALETTE = {"#6b7280", "#dc2626", "#16a34a", "#2563eb", "#d97706", "#7c3aed"};
 
     private HtmlReport() {}
 
     static void write(Path file, List<String> summary, List<String> log, List<Traffic.WeightSample> weights,
-                      TreeMap<Long, Map<String, int[]>> counts, List<Rehearsal.Marker> markers) {
+                      List<double[]> togglePercent, TreeMap<Long, Map<String, int[]>> counts, List<Rehearsal.Marker> markers) {
         double end = 1;
         for (Traffic.WeightSample w : weights) {
             end = Math.max(end, w.atSeconds());
@@ -54,12 +54,17 @@ final class HtmlReport {
         summary.forEach(line -> html.append(esc(line)).append('\n'));
         html.append("</pre>\n");
 
-        html.append("<h2>Canary weight on HAProxy (share of traffic on the canary server)</h2>\n");
+        html.append("<h2>Canary weight on HAProxy, and the toggle's share of users in prod</h2>\n");
         List<double[]> weightPoints = new ArrayList<>();
         for (Traffic.WeightSample w : weights) {
             weightPoints.add(new double[] {w.atSeconds(), w.canaryPercent()});
         }
-        html.append(chart(end, 100, "%", List.of(new Series("canary weight", "#2563eb", weightPoints, true)), markers));
+        List<double[]> toggle = new ArrayList<>(togglePercent);
+        if (!toggle.isEmpty()) {
+            toggle.add(new double[] {end, toggle.get(toggle.size() - 1)[1]});
+        }
+        html.append(chart(end, 100, "%", List.of(new Series("canary weight (HAProxy)", "#2563eb", weightPoints, true),
+                new Series("toggle " + Rehearsal.TOGGLE + " (prod)", "#d97706", toggle, true)), markers));
 
         html.append("<h2>Error rate seen by users, per version, per second</h2>\n");
         TreeSet<String> versions = new TreeSet<>();
@@ -116,11 +121,16 @@ final class HtmlReport {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%ds</text>", x, TOP + plotH + 14, s));
         }
         int n = 1;
+        double lastLabelX = -100;
+        int row = 0;
         for (Rehearsal.Marker m : markers) {
             double x = LEFT + plotW * m.atSeconds() / endSeconds;
+            row = x - lastLabelX < 14 ? row + 1 : 0;
+            lastLabelX = x;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.0f\" stroke=\"#9ca3af\" stroke-dasharray=\"3,3\"/>",
                     x, x, TOP, TOP + plotH));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#6b7280\">%d</text>", x, TOP - 6, n++));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#6b7280\">%d</text>", x,
+                    TOP - 4 - 11 * (row % 3), n++));
         }
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();

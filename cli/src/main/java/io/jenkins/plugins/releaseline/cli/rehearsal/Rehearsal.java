@@ -106,6 +106,7 @@ public final class Rehearsal {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<Marker> markers = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    private final List<double[]> togglePercent = new ArrayList<>();
 
     /** A moment worth marking on the charts. */
     record Marker(double atSeconds, String label) {}
@@ -234,6 +235,9 @@ public final class Rehearsal {
         FeatureToggles toggles = engines.toggles();
         toggles.addEnvironment(operator, "prod", "rehearsal");
         toggles.define(operator, ToggleDefinition.bool(TOGGLE, "The new checkout page", "shop-team"), "rehearsal");
+        synchronized (togglePercent) {
+            togglePercent.add(new double[] {seconds(), 0});
+        }
         say("toggle " + TOGGLE + " defined, off in prod");
 
         // ---- 2.0
@@ -331,7 +335,11 @@ public final class Rehearsal {
         summary.add("  audit trail " + (audit.intact() ? "intact" : "BROKEN") + ", " + audit.recordsChecked() + " records");
         summary.add("  traffic: " + traffic.totalRequests() + " requests through HAProxy; metrics from " + metricsFrom);
         Path report = folder.resolve("rehearsal-report.html");
-        HtmlReport.write(report, summary, snapshot(log), traffic.weights(), traffic.counts(), snapshotMarkers());
+        List<double[]> toggleSteps;
+        synchronized (togglePercent) {
+            toggleSteps = List.copyOf(togglePercent);
+        }
+        HtmlReport.write(report, summary, snapshot(log), traffic.weights(), toggleSteps, traffic.counts(), snapshotMarkers());
         summary.add("  report: " + report);
         out.println();
         summary.forEach(out::println);
@@ -371,6 +379,9 @@ public final class Rehearsal {
     private void raise(FeatureToggles toggles, int percent, String operator) {
         EnvironmentSetting s = toggles.set(operator, TOGGLE, "prod", true, percent, "rehearsal: raise to " + percent + "%");
         mark(TOGGLE + " " + percent + "%");
+        synchronized (togglePercent) {
+            togglePercent.add(new double[] {seconds(), percent});
+        }
         say("toggle " + TOGGLE + " in prod: " + describe(s));
     }
 
