@@ -175,6 +175,13 @@ public class TogglesPage {
         return change(() -> getEngine().set(ActingUser.id(), key, environment, null, p, Util.fixEmptyAndTrim(reason)));
     }
 
+    /** Deletes a toggle everywhere, once its code is gone (the stale list says when). */
+    @RequirePOST
+    public HttpResponse doDelete(@QueryParameter String key, @QueryParameter String reason) {
+        Jenkins.get().checkPermission(TogglePermissions.MANAGE);
+        return change(() -> getEngine().delete(ActingUser.id(), key, Util.fixEmptyAndTrim(reason)));
+    }
+
     private static HttpResponse change(Runnable change) {
         try {
             change.run();

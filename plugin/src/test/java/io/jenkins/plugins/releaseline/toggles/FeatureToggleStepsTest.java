@@ -79,6 +79,27 @@ class FeatureToggleStepsTest {
     }
 
     @Test
+    void configureFeatureToggleSetsRulesAndAnAbSplit() throws Exception {
+        ToggleDefinitionSpec ab = new ToggleDefinitionSpec("checkout-ab");
+        ab.setType("STRING");
+        ab.setVariants(List.of(new VariantSpec("control", "blue"), new VariantSpec("treatment", "green")));
+        FeatureTogglesConfiguration config = FeatureTogglesConfiguration.get();
+        config.setToggles(List.of(config.getToggles().get(0), ab));
+        config.applyToStore("test");
+        WorkflowRun b = run("""
+                def plan = 'beta-tester'
+                configureFeatureToggle(key: 'checkout-ab', environment: 'prod', enabled: true, defaultVariant: 'control',
+                    rules: [[attribute: 'plan', operator: 'EQUALS', values: ["${plan}"], variant: 'treatment']],
+                    percentage: 100, split: [control: 50, treatment: 50])
+                echo "beta=${featureToggle(key: 'checkout-ab', environment: 'prod', context: [targetingKey: 'u1', plan: 'beta-tester'])}"
+                """, Result.SUCCESS);
+        j.assertLogContains("beta=green", b);
+        WorkflowRun bad = run("configureFeatureToggle(key: 'checkout-ab', environment: 'prod', split: [control: 60, treatment: 50])",
+                Result.FAILURE);
+        j.assertLogContains("split: the variant weights sum to 110; they must sum to 100", bad);
+    }
+
+    @Test
     void badInputFailsTheBuildWithTheFieldNamedAndChangesNothing() throws Exception {
         FeatureToggles engine = ToggleEngine.get().toggles();
         int before = engine.history("new-checkout", 100).size();

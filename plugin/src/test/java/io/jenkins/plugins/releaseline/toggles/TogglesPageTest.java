@@ -97,6 +97,11 @@ class TogglesPageTest {
         HtmlPage history = manager.goTo("release-line/toggles/history/new-checkout/");
         String text = history.getWebResponse().getContentAsString();
         assertTrue(text.contains("toggle.kill") && text.contains("INC-3") && text.contains("toggle.rollout"));
+
+        assertEquals(403, viewer.getPage(viewer.addCrumb(post("delete", "key=new-checkout&reason=gone"))).getWebResponse().getStatusCode());
+        assertEquals(200, manager.getPage(manager.addCrumb(post("delete", "key=new-checkout&reason=code+removed")))
+                .getWebResponse().getStatusCode());
+        assertTrue(engine.toggle("new-checkout").isEmpty());
     }
 
     @Test

@@ -215,6 +215,15 @@ public final class FeatureToggles {
     }
 
     /**
+     * Changes the parts of one environment's setting that {@code input} names (see {@link SettingInput}), inside the
+     * transaction, so that what it leaves out is taken from the stored setting at that moment.
+     */
+    public EnvironmentSetting configure(String principal, String key, String environment, Map<String, ?> input, String reason) {
+        Objects.requireNonNull(input, "input");
+        return change(principal, key, environment, reason, "toggle.configure", (toggle, before) -> SettingInput.parse(input, before));
+    }
+
+    /**
      * What a pipeline or the page does: turn a toggle on or off and (for a boolean toggle, or a toggle that has a
      * rollout) set the percentage of targeting keys that get it. {@code null} leaves that part as it is.
      */

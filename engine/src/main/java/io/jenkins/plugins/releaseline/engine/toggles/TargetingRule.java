@@ -44,8 +44,8 @@ public record TargetingRule(String attribute, RuleOperator operator, List<String
     }
 
     private static String text(String field, RuleOperator operator, Object value) {
-        if (value instanceof String s) {
-            return s;
+        if (value instanceof CharSequence s) {
+            return s.toString();
         }
         throw new IllegalArgumentException(field + ": " + (operator == null ? "a rule" : operator) + " compares text, but "
                 + (value == null ? "null" : "'" + value + "' (a " + value.getClass().getSimpleName() + ")")

@@ -92,6 +92,16 @@ class ToggleBadInputTest {
     }
 
     @Test
+    void aSettingGivenAsMapsIsCheckedInsideTheTransaction() {
+        refused(() -> toggles.configure(PRINCIPAL, "ab", "prod", Map.of("rules", List.of(Map.of("attribute", "plan",
+                "operator", "LIKE", "values", "x", "variant", "treatment"))), null), "rules[0].operator", "'LIKE' is not one of");
+        EnvironmentSetting s = toggles.configure(PRINCIPAL, "ab", "prod", Map.of("enabled", true, "split",
+                new LinkedHashMap<>(Map.of("control", 50, "treatment", 50))), null);
+        assertThat(s.rollout().split()).hasSize(2);
+        assertThat(toggles.history("ab", 1).get(0).action()).isEqualTo("toggle.configure");
+    }
+
+    @Test
     void keysWithSpacesOrThreeHundredCharacters() {
         refused(() -> toggles.define(PRINCIPAL, ToggleDefinition.bool("new checkout", "", ""), null), "key", "no spaces");
         refused(() -> toggles.define(PRINCIPAL, ToggleDefinition.bool("k".repeat(300), "", ""), null), "key", "300 characters", "100");

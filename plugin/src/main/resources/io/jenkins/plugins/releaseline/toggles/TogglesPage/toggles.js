@@ -47,6 +47,15 @@
         }
       });
     });
+    document.querySelectorAll(".release-line-delete").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const key = button.dataset.key;
+        const reason = window.prompt("Delete " + key + " in every environment? Applications then get their default. Why?");
+        if (reason !== null) {
+          post("delete", { key: key, reason: reason });
+        }
+      });
+    });
     document.querySelectorAll(".release-line-rollout").forEach(function (button) {
       button.addEventListener("click", function () {
         const cell = cellOf(button);
