@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
                 "Exit 0 when the release ends as planned, 1 otherwise (or when HAProxy is missing: the Debian packages to install are printed)."})
 final class RehearsalCommand implements Callable<Integer> {
 
+    /** 128 + SIGINT, as shells report Ctrl-C. */
+    static final int INTERRUPTED = 130;
+
     @Mixin OutputOptions output;
     @Mixin OperatorOptions operator;
     @Spec CommandSpec spec;
@@ -47,8 +50,17 @@ final class RehearsalCommand implements Callable<Integer> {
         Rehearsal.Settings defaults = Rehearsal.Settings.defaults(folder, operator.principal());
         Rehearsal.Settings settings = new Rehearsal.Settings(folder, defaults.haproxy(), defaults.prometheus(), defaults.operator(),
                 soakTime, defaults.v2Plan(), defaults.v3Plan());
-        Rehearsal.Result result = new Rehearsal(settings, output.json() ? new java.io.PrintWriter(java.io.Writer.nullWriter())
-                : spec.commandLine().getOut()).run();
+        Rehearsal rehearsal = new Rehearsal(settings, output.json() ? new java.io.PrintWriter(java.io.Writer.nullWriter())
+                : spec.commandLine().getOut());
+        Rehearsal.Result result;
+        try {
+            result = rehearsal.run();
+        } catch (Exception | Error e) {
+            if (rehearsal.interrupted()) {
+                return INTERRUPTED;
+            }
+            throw e;
+        }
         if (output.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("ok", result.ok());

@@ -107,6 +107,7 @@ public final class Rehearsal {
     private final List<Marker> markers = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     private final List<double[]> togglePercent = new ArrayList<>();
+    private volatile boolean interrupted;
 
     /** A moment worth marking on the charts. */
     record Marker(double atSeconds, String label) {}
@@ -114,6 +115,11 @@ public final class Rehearsal {
     public Rehearsal(Settings settings, PrintWriter out) {
         this.settings = settings;
         this.out = out;
+    }
+
+    /** Whether Ctrl-C (or another signal ending the JVM) stopped the rehearsal. */
+    public boolean interrupted() {
+        return interrupted;
     }
 
     /** The packages to install, or null when HAProxy is there. */
@@ -131,7 +137,15 @@ public final class Rehearsal {
         if (missing != null) {
             throw new MissingPackages(missing);
         }
-        Thread hook = new Thread(this::stopAll, "release-line-rehearsal-stop");
+        Thread hook = new Thread(() -> {
+            interrupted = true;
+            out.println();
+            out.println("interrupted: stopping everything the rehearsal started (traffic, Prometheus, HAProxy, sample app, store)");
+            out.flush();
+            stopAll();
+            out.println("stopped; the log files are in " + settings.folder());
+            out.flush();
+        }, "release-line-rehearsal-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return walk();
