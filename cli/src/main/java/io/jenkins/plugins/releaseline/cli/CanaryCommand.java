@@ -38,7 +38,7 @@ final class CanaryCommand extends StoreCommand {
     @Option(names = "--id", required = true, description = "A name for this rollout, e.g. app#42 (unique).")
     String id;
 
-    @Option(names = "--plan", required = true, description = "Steps, e.g. '10%/5m, 50%/10m, 100%'.")
+    @Option(names = "--plan", required = true, description = "Steps, e.g. '10%%/5m, 50%%/10m, 100%%'.")
     String plan;
 
     @Option(names = "--stable", defaultValue = "stable", description = "The stable server (default: ${DEFAULT-VALUE}).")

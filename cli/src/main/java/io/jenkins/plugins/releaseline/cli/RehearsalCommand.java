@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "rehearsal", mixinStandardHelpOptions = true,
         description = {"Walk one release on 127.0.0.1 with HAProxy, two versions of a sample application, Prometheus (when "
                 + "installed) and an H2 store in a folder of its own: promotions with soak time, an Andon freeze, an approval, "
-                + "a canary rolled back by its analysis, a canary that passes, a toggle raised to 100%. Prints each step, a summary "
+                + "a canary rolled back by its analysis, a canary that passes, a toggle raised to 100%%. Prints each step, a summary "
                 + "and the path of an HTML report. Stops everything it started, also on Ctrl-C.",
                 "Exit 0 when the release ends as planned, 1 otherwise (or when HAProxy is missing: the Debian packages to install are printed)."})
 final class RehearsalCommand implements Callable<Integer> {

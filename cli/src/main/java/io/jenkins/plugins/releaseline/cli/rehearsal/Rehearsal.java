@@ -341,7 +341,7 @@ public final class Rehearsal {
         summary.add("Release rehearsal " + (ok ? "done" : "ended, NOT as planned") + " in " + String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
         summary.add("  2.0  integration -> staging (soak " + human(settings.soak()) + ") -> prod held by freeze-" + freeze.id()
                 + " (pulled by " + ONCALL + ", released), approved by " + APPROVER);
-        summary.add("       canary " + v2Canary.state() + ": " + shorten(v2Canary.reason(), 220));
+        summary.add("       canary " + v2Canary.state() + " at " + v2Canary.step().weight() + "%: " + failedMetrics(engines, v2Canary.id()));
         summary.add("  3.0  integration -> staging -> prod, approved; canary " + v3Canary.state() + "; stable slot runs "
                 + stableSlot.version() + " at " + split.of("stable") + "%");
         summary.add("  prod runs " + APP + " " + prodVersion + " (promotion ledger)");
@@ -382,8 +382,17 @@ public final class Rehearsal {
         return s.rollout() == null ? "on for everyone" : "on for " + s.rollout().percentage() + "%";
     }
 
-    private static String shorten(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    /** The metrics that failed the rollout's last analysis, each with the first clause of its reason. */
+    static String failedMetrics(Engines engines, String rolloutId) {
+        List<io.jenkins.plugins.releaseline.engine.rollout.CanaryEvent> analyses = engines.canaries().events(rolloutId).stream()
+                .filter(e -> e.kind() == io.jenkins.plugins.releaseline.engine.rollout.CanaryEvent.Kind.ANALYSIS).toList();
+        if (analyses.isEmpty()) {
+            return "no analysis ran";
+        }
+        return io.jenkins.plugins.releaseline.engine.rollout.CanaryController.metricsOf(analyses.get(analyses.size() - 1)).stream()
+                .filter(m -> m.verdict() != io.jenkins.plugins.releaseline.engine.rollout.analysis.Verdict.PASS)
+                .map(m -> m.metric() + " " + m.verdict() + " (" + m.reason().split(";")[0] + ")")
+                .collect(Collectors.joining(", "));
     }
 
     private static String human(Duration d) {

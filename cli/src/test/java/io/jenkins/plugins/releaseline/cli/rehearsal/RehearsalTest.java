@@ -51,6 +51,7 @@ class RehearsalTest {
         assertThat(r.prodVersion()).isEqualTo("3.0");
         assertThat(r.v2CanaryState()).isEqualTo("ROLLED_BACK");
         assertThat(r.v2CanaryReason()).contains("error-rate FAIL");
+        assertThat(r.summary()).anySatisfy(line -> assertThat(line).contains("canary ROLLED_BACK at 10%: error-rate FAIL (canary mean"));
         assertThat(r.v3CanaryState()).isEqualTo("SUCCEEDED");
         assertThat(r.freezeReleased()).isTrue();
         assertThat(r.toggleAtFull()).isTrue();
