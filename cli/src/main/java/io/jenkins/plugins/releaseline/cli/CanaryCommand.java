@@ -111,7 +111,7 @@ final class CanaryCommand extends StoreCommand {
         e.canaries().start(principal(), parsed.spec(id, router.name()));
         CanaryProgress progress = new CanaryProgress(e.canaries(), e.clock(), line -> {
             if (!json()) {
-                out().println("[" + java.time.LocalTime.now().withNano(0) + "] " + line);
+                out().println("[" + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + line);
             }
         }, Durations.parse("--poll", poll), Duration.ofSeconds(10));
         CanaryRollout end = progress.run(id, router, analysis);

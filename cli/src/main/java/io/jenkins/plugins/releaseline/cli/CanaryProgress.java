@@ -70,6 +70,8 @@ public final class CanaryProgress {
         return switch (e.kind()) {
             case WEIGHT_SET -> String.format("step %d/%d: canary weight %d%% (%s)", e.stepIndex() + 1, steps, e.weight(), e.message());
             case ANALYSIS -> String.format("analysis: %s, score %s: %s", e.verdict(), e.score(), e.message());
+            case ROLLED_BACK, ABORTED -> e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": "
+                    + (e.message().contains("; ") ? e.message().substring(0, e.message().indexOf("; ")) : e.message());
             default -> e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + e.message();
         };
     }

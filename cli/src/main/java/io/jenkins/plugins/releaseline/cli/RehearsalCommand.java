@@ -35,6 +35,9 @@ final class RehearsalCommand implements Callable<Integer> {
     @Option(names = "--soak", defaultValue = "4s", description = "Soak time of staging and prod, shortened (default: ${DEFAULT-VALUE}).")
     String soak;
 
+    @Option(names = "--probes", description = "Judge the canaries with the built-in HTTP probes even when Prometheus is installed.")
+    boolean probes;
+
     @Override
     public Integer call() throws Exception {
         Path folder = dir != null ? dir : Files.createTempDirectory("release-line-rehearsal-");
@@ -48,7 +51,8 @@ final class RehearsalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--soak: " + soak + " is over a minute; the rehearsal is meant to be short");
         }
         Rehearsal.Settings defaults = Rehearsal.Settings.defaults(folder, operator.principal());
-        Rehearsal.Settings settings = new Rehearsal.Settings(folder, defaults.haproxy(), defaults.prometheus(), defaults.operator(),
+        Rehearsal.Settings settings = new Rehearsal.Settings(folder, defaults.haproxy(),
+                probes ? folder.resolve("prometheus-not-used") : defaults.prometheus(), defaults.operator(),
                 soakTime, defaults.v2Plan(), defaults.v3Plan());
         Rehearsal rehearsal = new Rehearsal(settings, output.json() ? new java.io.PrintWriter(java.io.Writer.nullWriter())
                 : spec.commandLine().getOut());

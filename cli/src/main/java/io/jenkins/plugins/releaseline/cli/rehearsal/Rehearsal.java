@@ -100,6 +100,8 @@ public final class Rehearsal {
         }
     }
 
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
     private final Settings settings;
     private final PrintWriter out;
     private final long startNanos = System.nanoTime();
@@ -189,7 +191,7 @@ public final class Rehearsal {
     }
 
     private void say(String line) {
-        String text = String.format(Locale.ROOT, "[%s +%5.1fs] %s", LocalTime.now().withNano(0), seconds(), line);
+        String text = String.format(Locale.ROOT, "[%s +%5.1fs] %s", LocalTime.now().format(CLOCK), seconds(), line);
         synchronized (log) {
             log.add(text);
         }
@@ -232,7 +234,7 @@ public final class Rehearsal {
             metricsFrom = "Prometheus (" + settings.prometheus() + ") scraping HAProxy every second";
             analysis = prometheusAnalysis(prometheus.url());
         } else {
-            metricsFrom = "the built-in HTTP probes (" + settings.prometheus() + " is not installed)";
+            metricsFrom = "the built-in HTTP probes (no Prometheus at " + settings.prometheus() + ")";
             analysis = probeAnalysis(stableSlot, canarySlot);
         }
         say("canary analysis from " + metricsFrom);
