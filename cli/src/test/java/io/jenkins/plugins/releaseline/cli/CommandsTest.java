@@ -156,6 +156,27 @@ class CommandsTest {
     }
 
     @Test
+    void approveCountsAnotherPersonAndRefusesTheRequester() throws Exception {
+        try (io.jenkins.plugins.releaseline.engine.store.Store s = io.jenkins.plugins.releaseline.engine.store.Store.open(
+                io.jenkins.plugins.releaseline.engine.store.StoreSettings.h2File(Path.of(store), "jenkins-a"))) {
+            io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine engine = new io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine(
+                    s, new io.jenkins.plugins.releaseline.engine.audit.AuditTrail(s, java.time.Clock.systemUTC()), java.time.Clock.systemUTC(), null);
+            engine.request(new io.jenkins.plugins.releaseline.engine.promotion.PromotionRequest("prod",
+                    io.jenkins.plugins.releaseline.engine.promotion.Artifact.of("app", "1.0", DIGEST_A), "release/1.0", "app/main", null, "carol"));
+        }
+        assertThat(run("status").out()).contains("waiting for approval: promotion 1 app 1.0", "to prod (1 more needed)");
+
+        CliRun self = run("approve", "1", "--as", "carol");
+        assertThat(self.exitCode()).isEqualTo(ExitCode.ERROR);
+        assertThat(self.err()).startsWith("release-line: approver: carol started the build");
+
+        CliRun other = run("approve", "1", "--as", "dave", "--comment", "looks good", "-o", "json");
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        assertThat(json(other).get(0).get("approver").asText()).isEqualTo("dave");
+        assertThat(run("audit", "list", "-o", "json").out()).contains("promotion.approve", "dave");
+    }
+
+    @Test
     void promoteBadInputNamesTheField() {
         CliRun digest = run("promote", "--to", "integration", "--artifact", "app", "--artifact-version", "1.0", "--digest", "md5:abc");
         assertThat(digest.exitCode()).isEqualTo(ExitCode.ERROR);
