@@ -4,6 +4,7 @@ import io.jenkins.plugins.releaseline.engine.audit.AuditEvent;
 import io.jenkins.plugins.releaseline.engine.audit.AuditScope;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.promotion.Digest;
+import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
 import io.jenkins.plugins.releaseline.engine.store.Inputs;
 import io.jenkins.plugins.releaseline.engine.store.Store;
 import java.sql.Connection;
@@ -257,6 +258,20 @@ public final class DeliveryTelemetry {
         return List.copyOf(environments.keySet());
     }
 
+    /** Ledger records per environment and kind, everything folded so far (counters for the metrics endpoint). */
+    public synchronized Map<String, Map<LedgerKind, Long>> ledgerCounts() {
+        refresh();
+        Map<String, Map<LedgerKind, Long>> out = new TreeMap<>();
+        environments.forEach((name, h) -> {
+            Map<LedgerKind, Long> byKind = new java.util.EnumMap<>(LedgerKind.class);
+            for (LedgerKind k : LedgerKind.values()) {
+                byKind.put(k, h.count(k));
+            }
+            out.put(name, byKind);
+        });
+        return out;
+    }
+
     /** The ledger record the aggregates have folded up to. */
     public synchronized long highWaterMark() {
         return events.mark();
@@ -325,6 +340,7 @@ public final class DeliveryTelemetry {
                     }
                     String kind = rs.getString(6);
                     long at = rs.getLong(7);
+                    h.counted(LedgerKind.valueOf(kind));
                     switch (kind) {
                         case "REQUESTED" -> open.put(pid, new long[] {at, Long.MIN_VALUE});
                         case "STARTED" -> open.computeIfAbsent(pid, k -> new long[] {at, Long.MIN_VALUE})[1] = at;

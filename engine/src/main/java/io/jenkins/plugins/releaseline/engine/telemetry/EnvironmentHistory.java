@@ -1,5 +1,6 @@
 package io.jenkins.plugins.releaseline.engine.telemetry;
 
+import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,6 +60,8 @@ final class EnvironmentHistory {
     private final DescriptiveStatistics durations;
     private final DescriptiveStatistics failureCounts;
     private final List<DeploymentOutlier> outliers = new ArrayList<>();
+    /** Ledger records of this environment by kind ({@link LedgerKind} order), for the metrics endpoint. */
+    private final long[] kinds = new long[LedgerKind.values().length];
 
     EnvironmentHistory(String name, Catalog catalog, Duration failureWindow, int outlierWindow, int outlierMinSamples) {
         this.name = name;
@@ -271,6 +274,14 @@ final class EnvironmentHistory {
 
     List<DeploymentOutlier> outliers(Instant from, Instant to) {
         return outliers.stream().filter(o -> !o.deployedAt().isBefore(from) && o.deployedAt().isBefore(to)).toList();
+    }
+
+    void counted(LedgerKind kind) {
+        kinds[kind.ordinal()]++;
+    }
+
+    long count(LedgerKind kind) {
+        return kinds[kind.ordinal()];
     }
 
     int changeCount() {
