@@ -36,6 +36,58 @@ public final class PostmortemStarter {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** A postmortem a build page offers: {@code kind} is {@code freeze} or {@code rollback}. */
+    public record Available(String kind, long id, String title) {
+        public String fileName() {
+            return PostmortemStarter.fileName(kind, id);
+        }
+    }
+
+    /**
+     * The starters a build's page offers: the freezes its failure pulled (a line job's freeze names the failing
+     * build as {@code buildId}, such as {@code team/app#41}) and the rollbacks it deployed (the ledger names the
+     * build by its job and URL).
+     */
+    public List<Available> forBuild(String jobPath, String buildId, String buildLink) {
+        if (jobPath == null || jobPath.isBlank()) {
+            return List.of();
+        }
+        return store.read(c -> {
+            List<Available> out = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT id, reason FROM release_line_andon_freeze WHERE line_job = ? "
+                    + "AND line_build = ? ORDER BY id FETCH FIRST 20 ROWS ONLY")) {
+                q.setString(1, jobPath);
+                q.setString(2, buildId);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Available("freeze", rs.getLong(1), "freeze-" + rs.getLong(1) + ": " + rs.getString(2)));
+                    }
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT id, environment, artifact, version FROM release_line_promotion "
+                    + "WHERE job_path = ? AND build_link = ? AND rollback = TRUE ORDER BY id FETCH FIRST 20 ROWS ONLY")) {
+                q.setString(1, jobPath);
+                q.setString(2, buildLink);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Available("rollback", rs.getLong(1), "rollback of " + rs.getString(3) + " in " + rs.getString(2)
+                                + " to " + rs.getString(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The starter of {@code kind} ({@code freeze} or {@code rollback}) and {@code id}. */
+    public String starter(String kind, long id) {
+        return switch (kind == null ? "" : kind) {
+            case "freeze" -> forFreeze(id);
+            case "rollback" -> forRollback(id);
+            default -> throw new IllegalArgumentException("kind: '" + kind + "' is not known; use freeze or rollback");
+        };
+    }
+
     /** The file name a download should carry. */
     public static String fileName(String kind, long id) {
         return "postmortem-" + kind + "-" + id + ".md";

@@ -13,6 +13,7 @@ import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.testing.StoreTarget;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,26 @@ class PostmortemStarterTest extends KnownLedger {
     }
 
     @Test
+    void aBuildPageOffersTheFreezeItsFailurePulledAndTheRollbacksItDeployed() {
+        board.configure("admin", new io.jenkins.plugins.releaseline.engine.andon.AndonConfig(List.of(
+                new io.jenkins.plugins.releaseline.engine.andon.LineJob("team/app", FreezeScope.environment("prod"),
+                        io.jenkins.plugins.releaseline.engine.andon.Stops.DEPLOYMENTS,
+                        io.jenkins.plugins.releaseline.engine.andon.ReleasePolicy.STAY_PULLED)), List.of()));
+        Freeze pulled = board.lineFailed("team/app", "team/app#41", "https://ci.example/job/team/job/app/41/").orElseThrow();
+        deploy("staging", 'a', Duration.ofMinutes(1), true);
+        deploy("staging", 'b', Duration.ofMinutes(1), true);
+        Promotion back = promotions.rollback("staging", "app", io.jenkins.plugins.releaseline.engine.promotion.Actor.user("oncall"),
+                "bad", "team/rollback", "https://ci.example/job/team/job/rollback/7/");
+        assertThat(starter.forBuild("team/app", "team/app#41", "https://ci.example/job/team/job/app/41/"))
+                .containsExactly(new PostmortemStarter.Available("freeze", pulled.id(), "freeze-" + pulled.id() + ": The line is broken: team/app#41 failed"));
+        assertThat(starter.forBuild("team/rollback", "team/rollback#7", "https://ci.example/job/team/job/rollback/7/"))
+                .extracting(PostmortemStarter.Available::kind, PostmortemStarter.Available::id, PostmortemStarter.Available::fileName)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("rollback", back.id(), "postmortem-rollback-" + back.id() + ".md"));
+        assertThat(starter.forBuild("team/app", "team/app#40", "https://ci.example/job/team/job/app/40/")).isEmpty();
+        assertThat(starter.forBuild(null, null, null)).isEmpty();
+    }
+
+    @Test
     void aRollbackStarterNamesBothDeploymentsAndIsFoundFromEitherPromotion() {
         weekInProd();
         long rollbackId = store.read(c -> {
@@ -118,5 +139,8 @@ class PostmortemStarterTest extends KnownLedger {
         assertThatThrownBy(() -> starter.forFreeze(4242)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("freeze: there is no freeze-4242");
         assertThat(PostmortemStarter.fileName("freeze", 12)).isEqualTo("postmortem-freeze-12.md");
+        assertThat(starter.starter("rollback", rollbackId)).isEqualTo(md);
+        assertThatThrownBy(() -> starter.starter("deploy", 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("kind: 'deploy' is not known; use freeze or rollback");
     }
 }
