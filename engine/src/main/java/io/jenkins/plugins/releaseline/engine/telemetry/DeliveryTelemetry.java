@@ -146,6 +146,26 @@ public final class DeliveryTelemetry {
     }
 
     /**
+     * A commit time as builds give it: ISO-8601 with an offset ({@code git log -1 --format=%cI}, such as
+     * {@code 2026-03-02T10:15:30+01:00}) or epoch seconds ({@code --format=%ct}).
+     */
+    public static Instant parseCommitTime(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("committedAt: the commit time is missing; pass git log -1 --format=%cI");
+        }
+        String t = text.strip();
+        try {
+            if (t.matches("[0-9]{1,12}")) {
+                return Instant.ofEpochSecond(Long.parseLong(t));
+            }
+            return java.time.OffsetDateTime.parse(t).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("committedAt: '" + Inputs.printable(t) + "' is not a time; give ISO-8601 with an offset "
+                    + "(git log -1 --format=%cI, such as 2026-03-02T10:15:30+01:00) or epoch seconds (--format=%ct)");
+        }
+    }
+
+    /**
      * Records that the deployment of {@code promotionId} failed its verification in its environment (smoke tests,
      * monitoring). It counts as a failed change when within the failure window of the deployment, and as an
      * incident until the artifact's next good deployment there.

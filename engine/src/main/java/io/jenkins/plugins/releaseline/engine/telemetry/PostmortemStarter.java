@@ -79,6 +79,31 @@ public final class PostmortemStarter {
         });
     }
 
+    /** The latest freezes and deployed rollbacks, newest first, at most {@code limit} of each. */
+    public List<Available> recent(int limit) {
+        if (limit < 1 || limit > 200) {
+            throw new IllegalArgumentException("limit: " + limit + " is outside 1..200");
+        }
+        return store.read(c -> {
+            List<Available> out = new ArrayList<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT id, reason FROM release_line_andon_freeze ORDER BY id DESC FETCH FIRST "
+                    + limit + " ROWS ONLY"); ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Available("freeze", rs.getLong(1), "freeze-" + rs.getLong(1) + ": " + rs.getString(2)));
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT promotion_id, environment, artifact, version FROM "
+                    + "release_line_promotion_event WHERE kind = 'ROLLED_BACK' ORDER BY id DESC FETCH FIRST " + limit + " ROWS ONLY");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Available("rollback", rs.getLong(1), "rollback of " + rs.getString(3) + " in " + rs.getString(2)
+                            + " to " + rs.getString(4)));
+                }
+            }
+            return out;
+        });
+    }
+
     /** The starter of {@code kind} ({@code freeze} or {@code rollback}) and {@code id}. */
     public String starter(String kind, long id) {
         return switch (kind == null ? "" : kind) {

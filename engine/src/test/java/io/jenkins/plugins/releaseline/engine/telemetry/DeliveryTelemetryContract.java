@@ -230,6 +230,12 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("committedAt");
         assertThatThrownBy(() -> telemetry.recordChange("ci", "app/x", digest('a'), "abc", T0, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("artifact");
+        assertThat(DeliveryTelemetry.parseCommitTime("2026-03-02T10:15:30+01:00")).isEqualTo(Instant.parse("2026-03-02T09:15:30Z"));
+        assertThat(DeliveryTelemetry.parseCommitTime(" 1772442930 ")).isEqualTo(Instant.parse("2026-03-02T09:15:30Z"));
+        assertThatThrownBy(() -> DeliveryTelemetry.parseCommitTime("yesterday")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("committedAt: 'yesterday' is not a time");
+        assertThatThrownBy(() -> DeliveryTelemetry.parseCommitTime("2026-03-02T10:15:30")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("committedAt: '2026-03-02T10:15:30' is not a time");
         long before = audit.size();
         telemetry.recordChange("ci", "app", digest('a'), "abc", T0.minusSeconds(60), false);
         telemetry.recordChange("ci", "app", digest('a'), "abc", T0.minusSeconds(60), false);

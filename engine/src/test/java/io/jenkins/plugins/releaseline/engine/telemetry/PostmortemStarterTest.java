@@ -140,6 +140,8 @@ class PostmortemStarterTest extends KnownLedger {
                 .hasMessage("freeze: there is no freeze-4242");
         assertThat(PostmortemStarter.fileName("freeze", 12)).isEqualTo("postmortem-freeze-12.md");
         assertThat(starter.starter("rollback", rollbackId)).isEqualTo(md);
+        assertThat(starter.recent(10)).extracting(PostmortemStarter.Available::kind, PostmortemStarter.Available::id)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("freeze", 1L), org.assertj.core.groups.Tuple.tuple("rollback", rollbackId));
         assertThatThrownBy(() -> starter.starter("deploy", 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("kind: 'deploy' is not known; use freeze or rollback");
     }
