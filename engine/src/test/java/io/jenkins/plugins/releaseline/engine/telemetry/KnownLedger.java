@@ -1,7 +1,6 @@
 package io.jenkins.plugins.releaseline.engine.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.releaseline.engine.andon.AndonPermissions;
 import io.jenkins.plugins.releaseline.engine.andon.Freeze;
@@ -23,15 +22,8 @@ import io.jenkins.plugins.releaseline.engine.testing.StoreTarget;
 import io.jenkins.plugins.releaseline.engine.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * A store with the promotion engine, the freeze board and telemetry over it, a test clock, and ledgers built
