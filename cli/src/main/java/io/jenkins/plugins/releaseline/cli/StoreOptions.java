@@ -1,0 +1,85 @@
+package io.jenkins.plugins.releaseline.cli;
+
+import io.jenkins.plugins.releaseline.engine.store.Store;
+import io.jenkins.plugins.releaseline.engine.store.StoreSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Which store to open: the H2 file of a single controller (while its Jenkins is stopped), or the PostgreSQL
+ * database that controllers share. The password never comes from the command line, where other users of the
+ * machine could read it: it comes from an environment variable or a file.
+ */
+public final class StoreOptions {
+
+    static final String PASSWORD_VARIABLE = "RELEASE_LINE_DB_PASSWORD";
+
+    @Option(names = "--store", paramLabel = "FILE",
+            description = "H2 store file, without .mv.db (default: $JENKINS_HOME/release-line/store, or ./release-line/store).")
+    Path h2File;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL", description = "A shared store instead: jdbc:postgresql://host:port/database.")
+    String jdbcUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --jdbc-url.")
+    String user;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+            description = "File holding the database password (default: the environment variable " + PASSWORD_VARIABLE + ").")
+    Path passwordFile;
+
+    @Option(names = "--controller-id", paramLabel = "ID", defaultValue = "cli",
+            description = "Name written on shared rows (default: ${DEFAULT-VALUE}).")
+    String controllerId;
+
+    Map<String, String> environment = System.getenv();
+
+    StoreSettings settings() {
+        if (jdbcUrl != null && h2File != null) {
+            throw new IllegalArgumentException("--store and --jdbc-url: give one of them, not both");
+        }
+        if (jdbcUrl != null) {
+            return StoreSettings.of(jdbcUrl, user, password(), controllerId);
+        }
+        return StoreSettings.h2File(h2File != null ? h2File : defaultH2File(), controllerId);
+    }
+
+    Store open() {
+        return Store.open(settings());
+    }
+
+    Path defaultH2File() {
+        String home = environment.get("JENKINS_HOME");
+        return home != null && !home.isBlank() ? Path.of(home, "release-line", "store") : Path.of("release-line", "store");
+    }
+
+    private String password() {
+        if (passwordFile != null) {
+            try {
+                return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--db-password-file: cannot read " + passwordFile + ": " + e.getMessage());
+            }
+        }
+        return environment.get(PASSWORD_VARIABLE);
+    }
+
+    /** A user's sentence for a failure to open or use the store. */
+    static String explain(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
+                return "the store file is open in another process (is Jenkins running?). Stop it first, or use the shared "
+                        + "store with --jdbc-url.";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "cannot reach the database: " + t.getMessage();
+            }
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

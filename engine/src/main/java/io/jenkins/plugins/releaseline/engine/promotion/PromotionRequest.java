@@ -1,0 +1,41 @@
+package io.jenkins.plugins.releaseline.engine.promotion;
+
+import io.jenkins.plugins.releaseline.engine.store.Inputs;
+import java.util.Objects;
+
+/**
+ * What a build asks for.
+ *
+ * @param environment where to
+ * @param artifact    what (coordinates and digest)
+ * @param branch      the branch the build ran on, checked against the environment's allowed branches; may be null
+ * @param jobPath     the job's full name, for freezes and pages; may be null
+ * @param buildLink   the build's URL, kept in the ledger; may be null
+ * @param requestedBy who started the build (separation of duties bars this person from approving)
+ */
+public record PromotionRequest(String environment, Artifact artifact, String branch, String jobPath, String buildLink,
+                               String requestedBy) {
+
+    public PromotionRequest {
+        Objects.requireNonNull(artifact, "artifact");
+        if (environment == null || environment.isBlank()) {
+            throw new IllegalArgumentException("to: must name the environment to promote to");
+        }
+        if (branch != null) {
+            branch = branch.isBlank() ? null : branch.strip();
+            if (branch != null) {
+                Inputs.rejectControlCharacters("branch", branch, false);
+                Inputs.requireLength("branch", branch, 250);
+            }
+        }
+        if (jobPath != null) {
+            Inputs.rejectControlCharacters("jobPath", jobPath, false);
+            Inputs.requireLength("jobPath", jobPath, 500);
+        }
+        if (buildLink != null) {
+            Inputs.rejectControlCharacters("buildLink", buildLink, false);
+            Inputs.requireLength("buildLink", buildLink, 1000);
+        }
+        requestedBy = Inputs.requirePrincipal(requestedBy);
+    }
+}

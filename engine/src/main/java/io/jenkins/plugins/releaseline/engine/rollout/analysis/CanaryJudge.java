@@ -1,0 +1,282 @@
+package io.jenkins.plugins.releaseline.engine.rollout.analysis;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+import org.apache.commons.math3.distribution.NormalDistribution;
+
+/**
+ * Judges a canary against its baseline, metric by metric, then as a whole.
+ *
+ * <p>Per metric: NaN and infinite samples are dropped; too few samples on a side give the metric's
+ * {@link NoData} outcome (inconclusive by default, never a pass); a threshold is checked on the canary's
+ * aggregate; and a one-sided Mann-Whitney U test asks whether the canary is worse than the baseline. A metric
+ * fails the comparison only when the difference is significant ({@code p < alpha}) <em>and</em> the canary's
+ * mean is worse by more than the metric's tolerance: a large sample makes tiny differences significant, and
+ * those are not worth a rollback. The test is one-sided in the metric's bad direction, so an improvement
+ * never fails.
+ *
+ * <p>The U statistic is the one {@code org.apache.commons.math3.stat.inference.MannWhitneyUTest} computes
+ * (a cross-check in the tests holds them equal). Its p-value is computed here because commons-math 3.6.1 only
+ * offers the two-sided test, reports {@code max(U1, U2)} (losing which side is larger), and leaves out the
+ * tie correction of the variance. Error-rate samples are 0 or 1, almost all ties; without the correction
+ * the test overstates the variance about tenfold and misses a canary with five times the errors.
+ *
+ * <p>The score is the weighted share of judged metrics that passed. Verdict: a failed critical metric, or a
+ * score below {@code marginalScore}, fails; otherwise any inconclusive metric makes the analysis
+ * inconclusive; otherwise the score decides between pass and marginal. Every value used is logged.
+ */
+public final class CanaryJudge {
+
+    private static final Logger LOGGER = Logger.getLogger(CanaryJudge.class.getName());
+    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
+
+    private final double alpha;
+    private final int passScore;
+    private final int marginalScore;
+
+    /** One metric and what its source measured. */
+    public record Input(CanaryMetric metric, MetricSamples samples) {}
+
+    public CanaryJudge(double alpha, int passScore, int marginalScore) {
+        if (!(alpha > 0 && alpha < 0.5)) {
+            throw new IllegalArgumentException("alpha: " + alpha + " must be between 0 and 0.5 (e.g. 0.01)");
+        }
+        if (passScore < 1 || passScore > 100 || marginalScore < 0 || marginalScore > passScore) {
+            throw new IllegalArgumentException("scores: pass " + passScore + " and marginal " + marginalScore
+                    + " must satisfy 0 <= marginal <= pass <= 100");
+        }
+        this.alpha = alpha;
+        this.passScore = passScore;
+        this.marginalScore = marginalScore;
+    }
+
+    /** alpha 0.01, pass at 90, marginal at 75. */
+    public static CanaryJudge defaults() {
+        return new CanaryJudge(0.01, 90, 75);
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public AnalysisReport judge(List<Input> inputs) {
+        List<MetricResult> results = new ArrayList<>(inputs.size());
+        double judgedWeight = 0;
+        double passedWeight = 0;
+        List<String> criticalFailures = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        List<String> inconclusive = new ArrayList<>();
+        for (Input in : inputs) {
+            MetricResult r = judge(in.metric(), in.samples());
+            results.add(r);
+            LOGGER.info(() -> describe(r));
+            switch (r.verdict()) {
+                case PASS -> {
+                    judgedWeight += in.metric().weight();
+                    passedWeight += in.metric().weight();
+                }
+                case FAIL -> {
+                    judgedWeight += in.metric().weight();
+                    failures.add(r.metric());
+                    if (in.metric().critical()) {
+                        criticalFailures.add(r.metric());
+                    }
+                }
+                default -> inconclusive.add(r.metric());
+            }
+        }
+        int score = judgedWeight == 0 ? 0 : (int) Math.floor(100 * passedWeight / judgedWeight + 1e-9);
+        Verdict verdict;
+        String reason;
+        if (inputs.isEmpty()) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "no metrics to judge";
+        } else if (!criticalFailures.isEmpty()) {
+            verdict = Verdict.FAIL;
+            reason = "critical metric failed: " + String.join(", ", criticalFailures);
+        } else if (judgedWeight > 0 && score < marginalScore) {
+            verdict = Verdict.FAIL;
+            reason = "score " + score + " is below " + marginalScore + "; failed: " + String.join(", ", failures);
+        } else if (!inconclusive.isEmpty()) {
+            verdict = Verdict.INCONCLUSIVE;
+            reason = "no judgement for: " + String.join(", ", inconclusive);
+        } else if (score >= passScore) {
+            verdict = Verdict.PASS;
+            reason = failures.isEmpty() ? "all " + results.size() + " metrics passed"
+                    : "score " + score + " (failed: " + String.join(", ", failures) + ")";
+        } else {
+            verdict = Verdict.MARGINAL;
+            reason = "score " + score + " is between " + marginalScore + " and " + passScore + "; failed: "
+                    + String.join(", ", failures);
+        }
+        LOGGER.info("canary analysis: " + verdict + " (score " + score + "): " + reason);
+        return new AnalysisReport(verdict, score, reason, results);
+    }
+
+    /** The judgement of one metric. */
+    public MetricResult judge(CanaryMetric m, MetricSamples samples) {
+        if (samples.failed()) {
+            return noData(m, "no data: " + samples.error(), 0, 0, 0);
+        }
+        double[] canary = finiteSorted(samples.canary());
+        double[] baseline = m.compare() ? finiteSorted(samples.baseline()) : new double[0];
+        int dropped = samples.canary().length - canary.length
+                + (m.compare() ? samples.baseline().length - baseline.length : 0);
+        if (canary.length < m.minSamples() || (m.compare() && baseline.length < m.minSamples())) {
+            String why = (canary.length == 0 && (!m.compare() || baseline.length == 0) ? "no data" : "too little data")
+                    + ": canary " + canary.length + (m.compare() ? ", baseline " + baseline.length : "")
+                    + " samples, " + m.minSamples() + " needed" + (m.compare() ? " on each side" : "")
+                    + (dropped > 0 ? " (" + dropped + " NaN dropped)" : "");
+            return noData(m, why, canary.length, baseline.length, dropped);
+        }
+        double canaryMean = mean(canary);
+        double canaryValue = m.aggregate().of(canary, canaryMean);
+        double baselineMean = m.compare() ? mean(baseline) : Double.NaN;
+        double baselineValue = m.compare() ? m.aggregate().of(baseline, baselineMean) : Double.NaN;
+        boolean lowerBetter = m.direction() == Direction.LOWER_IS_BETTER;
+        List<String> problems = new ArrayList<>();
+        if (m.threshold() != null) {
+            double limit = m.threshold();
+            if (lowerBetter ? canaryValue > limit : canaryValue < limit) {
+                problems.add("canary " + m.aggregate().label() + " " + fmt(canaryValue) + " is "
+                        + (lowerBetter ? "over" : "under") + " the limit " + fmt(limit));
+            }
+        }
+        double p = Double.NaN;
+        double effect = Double.NaN;
+        if (m.compare()) {
+            p = pWorse(canary, baseline, lowerBetter);
+            double worse = lowerBetter ? canaryMean - baselineMean : baselineMean - canaryMean;
+            effect = baselineMean != 0 ? worse / Math.abs(baselineMean)
+                    : worse > 0 ? Double.POSITIVE_INFINITY : worse < 0 ? Double.NEGATIVE_INFINITY : 0;
+            if (p < alpha && worse > m.absoluteTolerance() && effect > m.tolerance()) {
+                problems.add("canary mean " + fmt(canaryMean) + " is worse than baseline " + fmt(baselineMean)
+                        + " by " + pct(effect) + " (p=" + fmt(p) + " < " + fmt(alpha) + "), over the tolerance of "
+                        + pct(m.tolerance()));
+            }
+        }
+        Verdict verdict = problems.isEmpty() ? Verdict.PASS : Verdict.FAIL;
+        String reason = problems.isEmpty()
+                ? "canary " + m.aggregate().label() + " " + fmt(canaryValue)
+                        + (m.threshold() != null ? " within the limit " + fmt(m.threshold()) : "")
+                        + (m.compare() ? "; mean " + fmt(canaryMean) + " vs baseline " + fmt(baselineMean)
+                                + " (" + pct(effect) + " worse, p=" + fmt(p) + ")" : "")
+                : String.join("; ", problems);
+        return new MetricResult(m.name(), verdict, reason, canary.length, baseline.length, dropped, canaryValue,
+                baselineValue, canaryMean, baselineMean, p, effect);
+    }
+
+    private static MetricResult noData(CanaryMetric m, String why, int nc, int nb, int dropped) {
+        Verdict v = m.noData() == NoData.FAIL ? Verdict.FAIL : Verdict.INCONCLUSIVE;
+        return new MetricResult(m.name(), v, why, nc, nb, dropped, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN);
+    }
+
+    /**
+     * One-sided p-value that the canary's values are stochastically larger (or smaller, when higher is better)
+     * than the baseline's: Mann-Whitney U with average ranks for ties, the tie-corrected variance and a
+     * continuity correction, by the normal approximation (the samples here are always 20 or more a side).
+     */
+    static double pWorse(double[] canarySorted, double[] baselineSorted, boolean canaryLargerIsWorse) {
+        RankSum ranks = uOfFirst(canarySorted, baselineSorted);
+        double u = ranks.u();
+        double n1 = canarySorted.length;
+        double n2 = baselineSorted.length;
+        double n = n1 + n2;
+        double tieSum = ranks.tieSum();
+        double variance = n1 * n2 / 12.0 * ((n + 1) - tieSum / (n * (n - 1)));
+        if (variance <= 0) {
+            return 1.0;
+        }
+        double expected = n1 * n2 / 2.0;
+        double diff = canaryLargerIsWorse ? u - expected : expected - u;
+        double z = (diff - 0.5) / Math.sqrt(variance);
+        return 1.0 - STANDARD_NORMAL.cumulativeProbability(z);
+    }
+
+    /** U of the first sample and the tie term sum(t^3 - t) over groups of equal values. */
+    record RankSum(double u, double tieSum) {}
+
+    /**
+     * U of the first sample: how many (first, second) pairs have the first larger, ties counting one half.
+     * Walks both sorted arrays once.
+     */
+    static RankSum uOfFirst(double[] a, double[] b) {
+        int i = 0;
+        int j = 0;
+        double rankSumA = 0;
+        double tieSum = 0;
+        long position = 0;
+        while (i < a.length || j < b.length) {
+            double v = i < a.length && (j >= b.length || a[i] <= b[j]) ? a[i] : b[j];
+            int ca = 0;
+            while (i < a.length && a[i] == v) {
+                ca++;
+                i++;
+            }
+            int cb = 0;
+            while (j < b.length && b[j] == v) {
+                cb++;
+                j++;
+            }
+            double t = ca + cb;
+            double averageRank = position + (t + 1) / 2.0;
+            rankSumA += ca * averageRank;
+            tieSum += t * t * t - t;
+            position += (long) t;
+        }
+        return new RankSum(rankSumA - a.length * (a.length + 1.0) / 2.0, tieSum);
+    }
+
+    static double[] finiteSorted(double[] values) {
+        double[] out = new double[values.length];
+        int n = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                out[n++] = v;
+            }
+        }
+        double[] finite = n == out.length ? out : Arrays.copyOf(out, n);
+        Arrays.sort(finite);
+        return finite;
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    static String describe(MetricResult r) {
+        return String.format(Locale.ROOT,
+                "canary metric %s: %s - %s [canary n=%d value=%s mean=%s; baseline n=%d value=%s mean=%s; p=%s; effect=%s; NaN dropped=%d]",
+                r.metric(), r.verdict(), r.reason(), r.canaryCount(), fmt(r.canaryValue()), fmt(r.canaryMean()),
+                r.baselineCount(), fmt(r.baselineValue()), fmt(r.baselineMean()), fmt(r.pValue()), fmt(r.effect()),
+                r.droppedNaN());
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (v != 0 && Math.abs(v) < 0.001) {
+            return String.format(Locale.ROOT, "%.2e", v);
+        }
+        return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
+    }
+
+    private static String pct(double relative) {
+        if (Double.isInfinite(relative)) {
+            return relative > 0 ? "infinitely (baseline 0)" : "-inf%";
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", relative * 100);
+    }
+}
