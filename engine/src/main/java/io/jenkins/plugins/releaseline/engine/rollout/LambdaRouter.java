@@ -68,6 +68,17 @@ public final class LambdaRouter implements TrafficRouter {
         return new LambdaRouter(name == null ? fn + ":" + al : name, client, fn, al, stable, nv);
     }
 
+    /**
+     * A router for a rollout whose versions are already known (stored with it): after a restart, the alias may
+     * already point at the new version, so the stable one is not read from it. Nothing is read or changed here.
+     */
+    public static LambdaRouter of(String name, LambdaClient client, String function, String alias, String stableVersion, String newVersion) {
+        Objects.requireNonNull(client, "client");
+        return new LambdaRouter(name == null ? LambdaNames.function(function) + ":" + alias : name, client,
+                LambdaNames.function(function), LambdaNames.alias(alias), LambdaNames.version("stable version", stableVersion),
+                LambdaNames.version("version", newVersion));
+    }
+
     @Override
     public String name() {
         return name;
