@@ -21,7 +21,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -405,8 +404,7 @@ public final class LambdaApiServer implements AutoCloseable {
             weights = new LinkedHashMap<>();
             JsonNode additional = routing.get("AdditionalVersionWeights");
             if (additional != null && !additional.isNull()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = additional.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : additional.properties()) {
                     double w = e.getValue().asDouble();
                     if (!e.getValue().isNumber() || w < 0.0 || w > 1.0) {
                         throw new ApiError(400, "ValidationException", "1 validation error detected: Value '{"
