@@ -234,7 +234,7 @@ public final class CanaryController {
                 default -> {
                     int tries = cur.inconclusive() + 1;
                     if (tries > plan.inconclusiveRetries()) {
-                        String why = "no judgement after " + tries + " analyses (" + report.reason() + ")";
+                        String why = "no judgement after " + tries + " analyses: " + summary;
                         if (plan.onInconclusive() == CanaryPlan.OnInconclusive.ROLLBACK) {
                             next = towardsStable(cur.withCounts(cur.failedAnalyses(), tries, 0), CanaryState.ROLLING_BACK,
                                     "rolled back: " + why);

@@ -117,6 +117,16 @@ abstract class CanaryControllerContract {
         assertThat(r.reason()).startsWith("rolled back: analysis at step 1 (10%) FAIL").contains("error-rate FAIL");
         assertThat(kinds()).endsWith(CanaryEvent.Kind.ANALYSIS, CanaryEvent.Kind.ROLLED_BACK);
         assertThat(controller.events("app#1").get(2).verdict()).isEqualTo("FAIL");
+
+        CanaryTimeline timeline = CanaryTimeline.of(r, controller.events("app#1"));
+        assertThat(timeline.steps()).extracting(CanaryTimeline.StepView::status).containsExactly("rolled back", "to come", "to come");
+        assertThat(timeline.weights()).extracting(CanaryTimeline.WeightPoint::weight).containsExactly(0, 10, 0);
+        assertThat(timeline.analyses()).hasSize(1);
+        assertThat(timeline.analyses().get(0).verdict()).isEqualTo("FAIL");
+        assertThat(timeline.analyses().get(0).weight()).isEqualTo(10);
+        assertThat(timeline.analyses().get(0).metrics()).extracting(MetricResult::metric).containsExactly("error-rate");
+        assertThat(timeline.toJson()).contains("\"state\":\"ROLLED_BACK\"").contains("\"verdict\":\"FAIL\"")
+                .contains("\"metric\":\"error-rate\"");
     }
 
     @Test

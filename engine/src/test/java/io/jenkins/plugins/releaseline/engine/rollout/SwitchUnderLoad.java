@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * The switch measurement: consecutive blue/green switches through a router while a {@link LoadGenerator} keeps
  * a steady load on its front. For each switch it records the latency from the call to the first answer served
- * by the new colour; at the end it counts failed requests and requests sent after a switch completed (the
- * router's {@code apply} returned) but answered by the colour switched away from, until the next switch began.
+ * by the new colour; at the end it counts failed requests, and requests answered by the colour switched away
+ * from although they were sent after the switch completed (the router's {@code apply} returned) and answered before
+ * the next switch began. (A request still in flight when the next switch begins may rightly meet either colour.)
  * Shared by the engine test (10 switches) and the benchmark command (100).
  */
 public final class SwitchUnderLoad {

@@ -174,11 +174,11 @@ public final class LoadGenerator implements AutoCloseable {
         return Optional.ofNullable(best);
     }
 
-    /** Successful answers from {@code colour} to requests sent at or after {@code sinceNanos} and before {@code untilNanos}. */
+    /** Successful answers from {@code colour} to requests sent at or after {@code sinceNanos} and answered before {@code untilNanos}. */
     public long answeredBy(String colour, long sinceNanos, long untilNanos) {
         long n = 0;
         for (Sample s : samples) {
-            if (!s.failed() && s.colour().equals(colour) && s.sentNanos() >= sinceNanos && s.sentNanos() < untilNanos) {
+            if (!s.failed() && s.colour().equals(colour) && s.sentNanos() >= sinceNanos && s.answeredNanos() < untilNanos) {
                 n++;
             }
         }

@@ -1,0 +1,34 @@
+package io.jenkins.plugins.releaseline.rollout;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.ExtensionList;
+import hudson.ExtensionPoint;
+import hudson.model.Run;
+import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+
+/**
+ * Finds a configured router by the name a pipeline gives ({@code canaryDeploy(router: 'prod-lb', ...)}). The
+ * routers themselves (HAProxy, nginx, ALB...) are configured by the rollout configuration, which registers an
+ * implementation of this interface; canary deployments only look them up.
+ */
+public interface CanaryRouterLookup extends ExtensionPoint {
+
+    /** The router called {@code name} as {@code run} may use it, or null when this lookup does not know the name. */
+    @CheckForNull
+    TrafficRouter find(@NonNull String name, @NonNull Run<?, ?> run);
+
+    /** The first lookup's router of that name; refuses (the step fails with the message) when none knows it. */
+    @NonNull
+    static TrafficRouter resolve(@NonNull String name, @NonNull Run<?, ?> run) throws AbortException {
+        for (CanaryRouterLookup lookup : ExtensionList.lookup(CanaryRouterLookup.class)) {
+            TrafficRouter router = lookup.find(name, run);
+            if (router != null) {
+                return router;
+            }
+        }
+        throw new AbortException("router: no router named '" + name + "' is configured in Release Line; "
+                + "configure it, or give canaryDeploy a block that moves the traffic itself");
+    }
+}
