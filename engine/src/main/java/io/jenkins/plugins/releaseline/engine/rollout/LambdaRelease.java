@@ -37,27 +37,28 @@ public final class LambdaRelease {
             LambdaNames.alias(alias);
             Objects.requireNonNull(code, "code: give s3: [bucket:, key:, version:] or zip:");
             Objects.requireNonNull(artifact, "artifact");
-            plan(strategy);
+            LambdaRelease.strategy(strategy);
             probePayload = probePayload == null || probePayload.isBlank() ? "{}" : probePayload;
         }
 
         public CanaryPlan plan() {
-            return plan(strategy);
+            return LambdaRelease.strategy(strategy);
         }
+    }
 
-        private static CanaryPlan plan(String strategy) {
-            if (strategy == null || strategy.isBlank()) {
-                throw new IllegalArgumentException("strategy: must be given, e.g. Canary10Percent5Minutes, Linear10PercentEvery1Minute, "
-                        + "AllAtOnce or steps such as '10%/5m, 50%/10m, 100%'");
-            }
-            try {
-                return CanaryPlan.parse(strategy.strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("strategy: '" + strategy.strip() + "' is neither a CodeDeploy name (Canary10Percent5Minutes, "
-                        + "Canary10Percent10Minutes, Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute, "
-                        + "Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce) "
-                        + "nor a plan of steps (" + e.getMessage() + ")", e);
-            }
+    /** A canary plan or a CodeDeploy-style name; the error names the argument {@code strategy}. */
+    public static CanaryPlan strategy(String strategy) {
+        if (strategy == null || strategy.isBlank()) {
+            throw new IllegalArgumentException("strategy: must be given, e.g. Canary10Percent5Minutes, Linear10PercentEvery1Minute, "
+                    + "AllAtOnce or steps such as '10%/5m, 50%/10m, 100%'");
+        }
+        try {
+            return CanaryPlan.parse(strategy.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("strategy: '" + strategy.strip() + "' is neither a CodeDeploy name (Canary10Percent5Minutes, "
+                    + "Canary10Percent10Minutes, Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute, "
+                    + "Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce) "
+                    + "nor a plan of steps (" + e.getMessage() + ")", e);
         }
     }
 
