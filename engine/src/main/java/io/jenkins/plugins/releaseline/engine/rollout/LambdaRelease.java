@@ -146,7 +146,8 @@ public final class LambdaRelease {
         if (!events.isEmpty() && events.size() > seen) {
             log.accept("Alias " + ro.alias() + " now: " + describe(router.read()));
         }
-        if (r.state().terminal()) {
+        if (r.state().terminal() && !promotions.promotion(ro.promotionId()).status().finished()) {
+            // only once: a caller that advances an ended rollout again (after a restart) records nothing twice
             boolean deployed = r.state() == CanaryState.SUCCEEDED;
             promotions.finish(ro.promotionId(), deployed, principal, deployed
                     ? "version " + ro.newVersion() + " of " + ro.function() + " takes all the traffic of " + ro.alias()

@@ -152,6 +152,9 @@ class LambdaReleaseTest {
         assertThat(lambda.aliasVersion("integration-orders", "live")).isEqualTo("2");
         assertThat(lambda.invocations("integration-orders", "2")).isEqualTo(1 + 3 * 20);
         assertThat(promotions.promotion(p.id()).status()).isEqualTo(PromotionStatus.DEPLOYED);
+        // advancing an ended rollout again (a step resumed after a restart) records nothing twice
+        assertThat(release.advance(ro, client, analysis, "ci").state()).isEqualTo(CanaryState.SUCCEEDED);
+        assertThat(promotions.entries(p.id())).filteredOn(e -> e.kind() == io.jenkins.plugins.releaseline.engine.promotion.LedgerKind.DEPLOYED).hasSize(1);
         assertThat(log).contains("Alias live now: version 1 75%, version 2 25%", "Alias live now: version 1 0%, version 2 100%")
                 .anyMatch(l -> l.startsWith("  metric invoke-errors: PASS"));
     }
