@@ -160,6 +160,18 @@ class LambdaRouterTest {
     }
 
     @Test
+    void aChangeMadeBetweenReadAndUpdateIsRefusedByLambdaNotOverwritten() {
+        LambdaRouter r = router();
+        lambda.beforeNextAliasUpdate(() -> lambda.setAlias(fn, "live", "1", Map.of("2", 0.5)));
+        assertThatThrownBy(() -> r.applyWeight(0.1)).isInstanceOf(RouterException.class)
+                .hasMessageContaining("PreconditionFailedException")
+                .satisfies(e -> assertThat(((RouterException) e).retryable()).isTrue());
+        assertThat(lambda.aliasWeights(fn, "live")).containsExactly(Map.entry("2", 0.5));
+        // trying again reads the new state and sets what was asked
+        assertThat(r.applyWeight(0.1).of("2")).isEqualTo(10);
+    }
+
+    @Test
     void anotherRolloutInProgressOnTheAliasIsRefused() {
         String three = lambda.publishVersion(fn, LambdaTesting.zip("v3"));
         lambda.setAlias(fn, "live", "1", Map.of("2", 0.1));

@@ -144,6 +144,7 @@ public final class LambdaApiServer implements AutoCloseable {
     private final Random routing = new Random(11);
     private final AtomicLong s3Versions = new AtomicLong();
     private volatile Duration updateDuration = Duration.ofMillis(300);
+    private volatile Runnable beforeAliasUpdate;
 
     static {
         // without it the JDK server's small writes meet delayed ACKs: ~40 ms per call instead of ~1 ms
@@ -219,6 +220,11 @@ public final class LambdaApiServer implements AutoCloseable {
         a.version = version;
         a.weights = new LinkedHashMap<>(weights);
         a.revisionId = UUID.randomUUID().toString();
+    }
+
+    /** Runs {@code change} (e.g. {@link #setAlias}) just before the next UpdateAlias is processed: someone else's edit in between. */
+    public void beforeNextAliasUpdate(Runnable change) {
+        beforeAliasUpdate = change;
     }
 
     /** The next update of {@code function}'s code ends {@code Failed} with this reason. */
@@ -388,6 +394,11 @@ public final class LambdaApiServer implements AutoCloseable {
     }
 
     private synchronized ObjectNode updateAlias(String function, String name, JsonNode body) throws ApiError {
+        Runnable change = beforeAliasUpdate;
+        beforeAliasUpdate = null;
+        if (change != null) {
+            change.run();
+        }
         Function f = existing(function);
         AliasState a = alias(f, name);
         if (body.hasNonNull("RevisionId") && !body.get("RevisionId").asText().equals(a.revisionId)) {
