@@ -181,7 +181,7 @@ public final class CanaryDeployExecution extends StepExecution {
                 listener().getLogger().println("[canary] aborted with the build: " + r.state() + (named == null
                         ? "; the block that moves the traffic cannot run in a stopped build: set the canary to 0% yourself" : ""));
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOGGER.log(Level.WARNING, "canary " + rolloutId + ": could not abort with the build", e);
         }
         getContext().onFailure(cause);

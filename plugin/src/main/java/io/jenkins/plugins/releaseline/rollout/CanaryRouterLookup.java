@@ -10,14 +10,17 @@ import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
 
 /**
  * Finds a configured router by the name a pipeline gives ({@code canaryDeploy(router: 'prod-lb', ...)}). The
- * routers themselves (HAProxy, nginx, ALB...) are configured by the rollout configuration, which registers an
- * implementation of this interface; canary deployments only look them up.
+ * routers themselves (HAProxy, nginx, ALB...) are configured in {@link TrafficRouters}
+ * ({@link CanaryConfiguredRouters}); other plugins may add lookups of their own.
  */
 public interface CanaryRouterLookup extends ExtensionPoint {
 
-    /** The router called {@code name} as {@code run} may use it, or null when this lookup does not know the name. */
+    /**
+     * The router called {@code name} as {@code run} may use it, or null when this lookup does not know the name;
+     * throws when it knows the name but cannot build the router (missing credentials, a pipeline-only router).
+     */
     @CheckForNull
-    TrafficRouter find(@NonNull String name, @NonNull Run<?, ?> run);
+    TrafficRouter find(@NonNull String name, @NonNull Run<?, ?> run) throws AbortException;
 
     /** The first lookup's router of that name; refuses (the step fails with the message) when none knows it. */
     @NonNull

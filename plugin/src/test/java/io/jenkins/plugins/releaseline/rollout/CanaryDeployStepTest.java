@@ -62,6 +62,10 @@ class CanaryDeployStepTest {
         String json = j.createWebClient().goTo(b.getUrl() + "canary/data", "application/json").getWebResponse().getContentAsString();
         assertTrue(json.contains("\"state\":\"SUCCEEDED\""), json);
         assertTrue(json.contains("\"weights\""), json);
+        String page = j.createWebClient().goTo(b.getUrl() + "canary/").asNormalizedText();
+        assertTrue(page.contains("SUCCEEDED"), page);
+        assertTrue(page.contains("error-rate"), "each analysis lists its metrics: " + page);
+        assertTrue(page.contains("Weight over time and analyses"), page);
     }
 
     @Test

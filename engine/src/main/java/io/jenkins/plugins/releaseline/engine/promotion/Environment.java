@@ -4,6 +4,7 @@ import io.jenkins.plugins.releaseline.engine.store.Inputs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One stage of the line and its rules.
@@ -15,9 +16,11 @@ import java.util.Objects;
  * @param deployLock    one deployment at a time
  * @param lockPolicy    whether a second deployment waits for the lock or is refused
  * @param branches      the branches allowed to deploy here (globs); empty allows every branch
+ * @param promoters     who may promote here (user ids or groups of the build's starter); empty allows everyone
+ *                      allowed to promote the job
  */
 public record Environment(String name, String promotesFrom, Duration soak, ApprovalRule approvals, boolean deployLock,
-                          LockPolicy lockPolicy, List<BranchPattern> branches) {
+                          LockPolicy lockPolicy, List<BranchPattern> branches, Set<String> promoters) {
 
     public static final int MAX_NAME = 100;
     public static final Duration MAX_SOAK = Duration.ofDays(90);
@@ -43,6 +46,22 @@ public record Environment(String name, String promotesFrom, Duration soak, Appro
         approvals = approvals == null ? ApprovalRule.NONE : approvals;
         lockPolicy = lockPolicy == null ? LockPolicy.WAIT : lockPolicy;
         branches = branches == null ? List.of() : List.copyOf(branches);
+        java.util.SortedSet<String> who = new java.util.TreeSet<>();
+        if (promoters != null) {
+            for (String p : promoters) {
+                if (p != null && !p.isBlank()) {
+                    Inputs.rejectControlCharacters("promoters", p, false);
+                    who.add(Inputs.requireLength("promoters", p.strip(), Inputs.MAX_PRINCIPAL));
+                }
+            }
+        }
+        promoters = java.util.Collections.unmodifiableSortedSet(who);
+    }
+
+    /** An environment anyone allowed to promote the job may promote to. */
+    public Environment(String name, String promotesFrom, Duration soak, ApprovalRule approvals, boolean deployLock,
+                       LockPolicy lockPolicy, List<BranchPattern> branches) {
+        this(name, promotesFrom, soak, approvals, deployLock, lockPolicy, branches, Set.of());
     }
 
     /** The first environment of a line: no previous one, no soak. */
@@ -55,15 +74,24 @@ public record Environment(String name, String promotesFrom, Duration soak, Appro
     }
 
     public Environment withLock(boolean lock, LockPolicy policy) {
-        return new Environment(name, promotesFrom, soak, approvals, lock, policy, branches);
+        return new Environment(name, promotesFrom, soak, approvals, lock, policy, branches, promoters);
     }
 
     public Environment withApprovals(ApprovalRule rule) {
-        return new Environment(name, promotesFrom, soak, rule, deployLock, lockPolicy, branches);
+        return new Environment(name, promotesFrom, soak, rule, deployLock, lockPolicy, branches, promoters);
     }
 
     public Environment withBranches(String... globs) {
-        return new Environment(name, promotesFrom, soak, approvals, deployLock, lockPolicy, patterns(globs));
+        return new Environment(name, promotesFrom, soak, approvals, deployLock, lockPolicy, patterns(globs), promoters);
+    }
+
+    public Environment withPromoters(String... userOrGroup) {
+        return new Environment(name, promotesFrom, soak, approvals, deployLock, lockPolicy, branches, Set.of(userOrGroup));
+    }
+
+    /** Whether {@code actor} (by id or one of its groups) may promote here. */
+    public boolean allowsPromoter(Actor actor) {
+        return promoters.isEmpty() || promoters.contains(actor.id()) || actor.groups().stream().anyMatch(promoters::contains);
     }
 
     /** Whether {@code branch} may deploy here. A promotion that names no branch passes only where every branch may. */

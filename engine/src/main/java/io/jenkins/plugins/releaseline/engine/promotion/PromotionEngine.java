@@ -41,6 +41,10 @@ public final class PromotionEngine {
     private final List<PromotionGate> gates;
     private volatile EnvironmentOrder order;
     private volatile Duration queueHeartbeat = DEFAULT_QUEUE_HEARTBEAT;
+    private volatile Board board;
+
+    /** What runs where, as of one value of the promotion topic's change counter. */
+    private record Board(long version, List<Deployment> rows) {}
 
     /**
      * @param freezeCheck the freeze board to ask, or {@code null} where none is installed (the freeze gate then
@@ -101,7 +105,7 @@ public final class PromotionEngine {
     /** Records a promotion attempt. Checks the environment and the request before writing anything. */
     public Promotion request(PromotionRequest request) {
         Objects.requireNonNull(request, "request");
-        environments().require(request.environment());
+        checkPromoter(environments().require(request.environment()), request.requester());
         return store.inTransaction(c -> {
             Instant now = clock.instant();
             Promotion p = PromotionLedger.insert(c, request, false, null, now, store.controllerId());
@@ -356,6 +360,13 @@ public final class PromotionEngine {
         });
     }
 
+    private static void checkPromoter(Environment env, Actor actor) {
+        if (!env.allowsPromoter(actor)) {
+            throw new IllegalArgumentException("promoter: " + actor.id() + " may not promote to " + env.name() + "; allowed: "
+                    + String.join(", ", env.promoters()) + " (the user who started the build, or one of its groups)");
+        }
+    }
+
     private static void checkMayAnswer(Promotion p, Environment env, Actor approver) {
         if (p.status() != PromotionStatus.REQUESTED) {
             throw new IllegalArgumentException("promotion: " + p.id() + " is " + p.status().name().toLowerCase(java.util.Locale.ROOT)
@@ -383,6 +394,7 @@ public final class PromotionEngine {
     public Promotion rollback(String environment, String artifact, Actor actor, String reason, String jobPath, String buildLink) {
         Objects.requireNonNull(actor, "actor");
         Environment env = environments().require(environment);
+        checkPromoter(env, actor);
         String name = Artifact.requireArtifactName(artifact);
         String why = Inputs.reason(reason, true);
         return store.inTransaction(c -> {
@@ -413,7 +425,18 @@ public final class PromotionEngine {
 
     /** What runs in each environment now, in the line's order (environments with nothing deployed map to an empty list). */
     public Map<String, List<Deployment>> current() {
-        List<Deployment> all = store.read(c -> PromotionLedger.currentList(c, null));
+        List<Deployment> all = store.read(c -> {
+            // the board is read far more often than it changes: keep the rows while the promotion topic's counter,
+            // raised in every transaction that changes promotion state on any controller, stays where it was
+            long version = PromotionLedger.signal(c, TOPIC);
+            Board cached = board;
+            if (cached != null && cached.version() == version) {
+                return cached.rows();
+            }
+            List<Deployment> rows = List.copyOf(PromotionLedger.currentList(c, null));
+            board = new Board(version, rows);
+            return rows;
+        });
         Map<String, List<Deployment>> out = new LinkedHashMap<>();
         environments().names().forEach(n -> out.put(n, new ArrayList<>()));
         for (Deployment d : all) {

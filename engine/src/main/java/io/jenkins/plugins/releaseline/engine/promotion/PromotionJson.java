@@ -54,6 +54,8 @@ final class PromotionJson {
             n.put("lockPolicy", e.lockPolicy().name());
             ArrayNode branches = n.putArray("branches");
             e.branches().forEach(b -> branches.add(b.glob()));
+            ArrayNode promoters = n.putArray("promoters");
+            e.promoters().forEach(promoters::add);
         }
         return write(array);
     }
@@ -67,7 +69,8 @@ final class PromotionJson {
                     Duration.ofSeconds(n.path("soakSeconds").asLong()),
                     new ApprovalRule(n.path("approvals").asInt(), strings(n.path("approvers")), strings(n.path("approverGroups")),
                             n.path("separationOfDuties").asBoolean()),
-                    n.path("deployLock").asBoolean(), LockPolicy.valueOf(n.path("lockPolicy").asText("WAIT")), branches));
+                    n.path("deployLock").asBoolean(), LockPolicy.valueOf(n.path("lockPolicy").asText("WAIT")), branches,
+                    strings(n.path("promoters"))));
         }
         return EnvironmentOrder.of(list);
     }

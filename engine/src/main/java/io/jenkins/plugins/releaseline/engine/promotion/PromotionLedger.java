@@ -406,6 +406,16 @@ final class PromotionLedger {
         }
     }
 
+    /** The change counter of {@code topic}; 0 before it was first raised. */
+    static long signal(Connection c, String topic) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT version FROM release_line_change_signal WHERE topic = ?")) {
+            q.setString(1, topic);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
     // ---- configuration
 
     static Optional<String> config(Connection c) throws SQLException {

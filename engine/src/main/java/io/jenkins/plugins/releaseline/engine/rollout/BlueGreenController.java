@@ -513,7 +513,7 @@ public final class BlueGreenController {
             ChangeSignals.raise(c, SIGNAL_TOPIC);
             return load(c, id);
         });
-        LOGGER.info(() -> "Blue-green rollout #" + id + " of " + out.environment() + ": " + to + ": " + text);
+        LOGGER.fine(() -> "Blue-green rollout #" + id + " of " + out.environment() + ": " + to + ": " + text);
         return out;
     }
 

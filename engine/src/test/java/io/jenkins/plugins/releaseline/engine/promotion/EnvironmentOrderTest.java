@@ -75,6 +75,11 @@ class EnvironmentOrderTest {
     void theOrderSurvivesItsJsonForm() {
         EnvironmentOrder order = EnvironmentOrder.defaults();
         assertThat(PromotionJson.order(PromotionJson.order(order))).isEqualTo(order);
+        EnvironmentOrder withPromoters = EnvironmentOrder.of(List.of(Environment.first("dev").withPromoters("alice", "ops")
+                .withLock(true, LockPolicy.REFUSE)));
+        assertThat(PromotionJson.order(PromotionJson.order(withPromoters))).isEqualTo(withPromoters);
+        assertThat(withPromoters.require("dev").allowsPromoter(Actor.user("bob", "ops"))).isTrue();
+        assertThat(withPromoters.require("dev").allowsPromoter(Actor.user("bob", "dev"))).isFalse();
     }
 
     @Test

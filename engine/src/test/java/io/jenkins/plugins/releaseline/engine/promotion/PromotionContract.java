@@ -365,6 +365,37 @@ abstract class PromotionContract {
     }
 
     @Test
+    void whatRunsWhereIncludesChangesMadeByAnotherController() {
+        Store second = target.open("controller-b");
+        extraStores.add(second);
+        PromotionEngine other = new PromotionEngine(second, new AuditTrail(second, clock), clock, freezes);
+        assertThat(engine.current().get("integration")).isEmpty();
+        Promotion p = other.request(new PromotionRequest("integration", Artifact.of("app", "3.0.0", C), "integration", null, null, "ci"));
+        other.begin(p.id(), false, "ci");
+        other.finish(p.id(), true, "ci", null);
+        assertThat(engine.current().get("integration")).extracting(d -> d.artifact().version()).containsExactly("3.0.0");
+        assertThat(engine.promotion(p.id()).controllerId()).isEqualTo("controller-b");
+    }
+
+    @Test
+    void onlyTheEnvironmentsPromotersMayPromoteThere() {
+        engine.configure(EnvironmentOrder.of(List.of(Environment.first("integration"),
+                Environment.after("integration", "prod", Duration.ZERO, ApprovalRule.NONE).withPromoters("alice", "release-managers"))), "admin");
+        deploy("integration", "1.0.0", A, null);
+        long before = count("release_line_promotion");
+        assertThatThrownBy(() -> request("prod", "1.0.0", A, null, "mallory"))
+                .hasMessage("promoter: mallory may not promote to prod; allowed: alice, release-managers "
+                        + "(the user who started the build, or one of its groups)");
+        assertThatThrownBy(() -> engine.rollback("prod", "app", Actor.user("mallory"), "back", null, null))
+                .hasMessageStartingWith("promoter: mallory may not promote to prod");
+        assertThat(count("release_line_promotion")).isEqualTo(before);
+        assertThat(request("prod", "1.0.0", A, null, "alice").status()).isEqualTo(PromotionStatus.REQUESTED);
+        Promotion byGroup = engine.request(new PromotionRequest("prod", Artifact.of("app", "1.0.0", A), null, null, null, "erin",
+                Set.of("release-managers")));
+        assertThat(byGroup.requestedBy()).isEqualTo("erin");
+    }
+
+    @Test
     void badInputIsRefusedWithNothingWritten() {
         long audits = audit.size();
         assertThatThrownBy(() -> request("qa", "1.0.0", A, "main", "ci"))

@@ -81,6 +81,22 @@ class BlueGreenFaultsTest {
     }
 
     @Test
+    void haproxyRestartedWhileTheOldColourIsWarmIsFoundOnResumeAndReportedAsItIs() throws Exception {
+        try (HaproxyServer haproxy = HaproxyServer.builder().server("blue", blue.port(), 100).server("green", green.port(), 0).start()) {
+            HaproxyRouter router = new HaproxyRouter("lb", HaproxyRuntimeApi.unix(haproxy.adminSocket(), Duration.ofSeconds(2)), "app", COLOURS, QUICK);
+            BlueGreenRollout r = controller.start("prod", router, "1.1", "alice");
+            r = controller.verifyIdle(r.id(), router, idleCheck(), "alice");
+            r = controller.switchTraffic(r.id(), router, BlueGreenController.SwitchOptions.allAtOnce(Duration.ofMinutes(5)), "alice");
+            assertThat(r.phase()).isEqualTo(BlueGreenPhase.WARM);
+            haproxy.restart(); // the Runtime API's weights are gone: HAProxy serves blue from its config file
+            BlueGreenRollout resumed = controller.resume("prod", router, "system").orElseThrow();
+            assertThat(resumed.phase()).isEqualTo(BlueGreenPhase.ROLLED_BACK);
+            assertThat(resumed.detail()).contains("the router lost the switch").contains("blue, the old version, serves");
+            assertThat(HaproxyRouterTest.colourOf(haproxy.frontendUrl())).isEqualTo("blue");
+        }
+    }
+
+    @Test
     void nginxWithABrokenConfigKeepsServingTheOldColour() throws Exception {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("blue", blue.port());

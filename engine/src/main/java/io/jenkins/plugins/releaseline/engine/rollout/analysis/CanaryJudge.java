@@ -63,15 +63,18 @@ public final class CanaryJudge {
     }
 
     public AnalysisReport judge(List<Input> inputs) {
-        List<MetricResult> results = new ArrayList<>(inputs.size());
+        // Metrics are independent: judge them in parallel (sorting the samples is most of the work), log in order.
+        List<MetricResult> results = inputs.size() < 4
+                ? inputs.stream().map(in -> judge(in.metric(), in.samples())).toList()
+                : inputs.parallelStream().map(in -> judge(in.metric(), in.samples())).toList();
         double judgedWeight = 0;
         double passedWeight = 0;
         List<String> criticalFailures = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<String> inconclusive = new ArrayList<>();
-        for (Input in : inputs) {
-            MetricResult r = judge(in.metric(), in.samples());
-            results.add(r);
+        for (int i = 0; i < inputs.size(); i++) {
+            Input in = inputs.get(i);
+            MetricResult r = results.get(i);
             LOGGER.info(() -> describe(r));
             switch (r.verdict()) {
                 case PASS -> {
@@ -231,16 +234,56 @@ public final class CanaryJudge {
         return new RankSum(rankSumA - a.length * (a.length + 1.0) / 2.0, tieSum);
     }
 
+    /** Few distinct values (error rates are 0 or 1) are counted rather than sorted. */
+    private static final int COUNTED_DISTINCT = 8;
+
     static double[] finiteSorted(double[] values) {
         double[] out = new double[values.length];
+        double[] distinct = new double[COUNTED_DISTINCT];
+        int[] counts = new int[COUNTED_DISTINCT];
+        int k = 0;
         int n = 0;
         for (double v : values) {
-            if (Double.isFinite(v)) {
-                out[n++] = v;
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            out[n++] = v;
+            if (k >= 0) {
+                int i = 0;
+                while (i < k && distinct[i] != v) {
+                    i++;
+                }
+                if (i < k) {
+                    counts[i]++;
+                } else if (k < COUNTED_DISTINCT) {
+                    distinct[k] = v;
+                    counts[k++] = 1;
+                } else {
+                    k = -1;
+                }
             }
         }
         double[] finite = n == out.length ? out : Arrays.copyOf(out, n);
-        Arrays.sort(finite);
+        if (k < 0) {
+            Arrays.sort(finite);
+            return finite;
+        }
+        // sort the few distinct values (insertion sort with their counts), then write each value count times
+        for (int i = 1; i < k; i++) {
+            for (int j = i; j > 0 && Double.compare(distinct[j - 1], distinct[j]) > 0; j--) {
+                double dv = distinct[j];
+                distinct[j] = distinct[j - 1];
+                distinct[j - 1] = dv;
+                int dc = counts[j];
+                counts[j] = counts[j - 1];
+                counts[j - 1] = dc;
+            }
+        }
+        int at = 0;
+        for (int i = 0; i < k; i++) {
+            Arrays.fill(finite, at, at + counts[i], distinct[i]);
+            at += counts[i];
+        }
         return finite;
     }
 

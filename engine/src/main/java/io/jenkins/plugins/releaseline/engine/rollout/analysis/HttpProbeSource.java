@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The built-in metrics, for deployments without a monitoring stack: at each analysis the engine itself sends
  * {@code probes} GET requests to the baseline and to the canary (interleaved, {@code concurrency} at a time)
- * and measures each answer. A metric's query is {@code error-rate} or {@code latency}, optionally followed by
+ * and measures each answer (after a few unmeasured warm-up requests to each). A metric's query is {@code error-rate} or {@code latency}, optionally followed by
  * a path ({@code latency /api/orders}; default {@code /}):
  * <ul>
  *   <li>{@code error-rate}: one sample per probe, 1 for a 5xx answer or none at all (refused, timed out), else 0;</li>
@@ -146,6 +146,14 @@ public final class HttpProbeSource implements MetricSource {
             return t;
         });
         try {
+            // A few unmeasured requests first: the first answers of an idle server measure its wake-up, not the version.
+            int warmup = Math.min(20, Math.max(2, probes / 10));
+            List<Future<Probe>> warm = new ArrayList<>();
+            for (int i = 0; i < warmup; i++) {
+                warm.add(pool.submit(() -> probe(canary)));
+                warm.add(pool.submit(() -> probe(baseline)));
+            }
+            collect(warm);
             List<Future<Probe>> c = new ArrayList<>(probes);
             List<Future<Probe>> b = new ArrayList<>(probes);
             for (int i = 0; i < probes; i++) {

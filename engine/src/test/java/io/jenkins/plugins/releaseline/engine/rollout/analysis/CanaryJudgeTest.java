@@ -199,6 +199,21 @@ class CanaryJudgeTest {
         }
     }
 
+    /** Samples with few distinct values are counted instead of sorted; the result is the same sorted array. */
+    @Test
+    void finiteSortedAgreesWithSortingWhateverTheNumberOfDistinctValues() {
+        Random r = new Random(10);
+        for (int trial = 0; trial < 300; trial++) {
+            int distinct = 1 + r.nextInt(12);
+            double[] v = new double[r.nextInt(400)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextInt(20) == 0 ? Double.NaN : (r.nextInt(distinct) - 3) * 0.5;
+            }
+            double[] expected = java.util.Arrays.stream(v).filter(Double::isFinite).sorted().toArray();
+            assertThat(CanaryJudge.finiteSorted(v)).containsExactly(expected);
+        }
+    }
+
     @Test
     void settingsAreChecked() {
         assertThatThrownBy(() -> new CanaryJudge(0.7, 90, 75)).hasMessageStartingWith("alpha: ");

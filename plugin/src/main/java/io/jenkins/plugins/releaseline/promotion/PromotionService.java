@@ -1,0 +1,90 @@
+package io.jenkins.plugins.releaseline.promotion;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.security.ACL;
+import io.jenkins.plugins.releaseline.ReleaseLineStore;
+import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
+import io.jenkins.plugins.releaseline.engine.promotion.FreezeCheck;
+import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
+import io.jenkins.plugins.releaseline.engine.store.Store;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * This controller's promotion engine over the Release Line store, made again when the store is reopened, with the
+ * environments of {@link PromotionConfiguration} applied.
+ */
+@Extension
+public class PromotionService {
+
+    private static final Logger LOGGER = Logger.getLogger(PromotionService.class.getName());
+
+    private Store engineStore;
+    private PromotionEngine engine;
+
+    @NonNull
+    public static PromotionService get() {
+        return ExtensionList.lookupSingleton(PromotionService.class);
+    }
+
+    /** The engine; opens the store if needed. */
+    @NonNull
+    public synchronized PromotionEngine engine() {
+        Store store = ReleaseLineStore.get().store();
+        if (engine == null || store != engineStore) {
+            PromotionEngine made = new PromotionEngine(store, new AuditTrail(store, Clock.systemUTC()), Clock.systemUTC(),
+                    freezeCheck());
+            made.configure(PromotionConfiguration.get().toOrder(), ACL.SYSTEM_USERNAME);
+            engine = made;
+            engineStore = store;
+        }
+        return engine;
+    }
+
+    /** Stores a changed environment order; a store that cannot be reached now gets it when the engine is next made. */
+    void apply(PromotionConfiguration configuration, String principal) {
+        PromotionEngine current;
+        synchronized (this) {
+            current = engine;
+        }
+        if (current == null) {
+            return;
+        }
+        try {
+            current.configure(configuration.toOrder(), principal);
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "Could not store the promotion environments; they are applied when the store is reachable", e);
+            synchronized (this) {
+                engine = null;
+            }
+        }
+    }
+
+    /** Tells waiting {@code promote} steps to look at their gates now (after an approval, say) instead of at their next poll. */
+    static void nudgeWaitingSteps() {
+        StepExecution.acceptAll(PromoteStepExecution.class, PromoteStepExecution::pollSoon);
+    }
+
+    private static FreezeCheck freezeCheck() {
+        List<PromotionFreezeCheck> boards = new ArrayList<>(PromotionFreezeCheck.all());
+        if (boards.isEmpty()) {
+            return null;
+        }
+        return (environment, jobPath, principal) -> {
+            List<String> reasons = new ArrayList<>();
+            for (PromotionFreezeCheck board : PromotionFreezeCheck.all()) {
+                FreezeCheck.Answer answer = board.check(environment, jobPath, principal);
+                if (answer.blocked()) {
+                    reasons.addAll(answer.reasons());
+                }
+            }
+            return reasons.isEmpty() ? FreezeCheck.Answer.clear() : FreezeCheck.Answer.blocked(reasons);
+        };
+    }
+}
