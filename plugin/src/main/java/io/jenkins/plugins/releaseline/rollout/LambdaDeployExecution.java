@@ -29,6 +29,7 @@ import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CloudWatchSource;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.MetricSource;
+import io.jenkins.plugins.releaseline.promotion.PromotionService;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -140,7 +141,7 @@ public final class LambdaDeployExecution extends StepExecution {
             case DEPLOYING -> {
                 String why = "the controller restarted while the code of the function was being updated; this step changed no alias";
                 try {
-                    LambdaPromotions.get().engine().finish(promotionId, false, principal, why);
+                    PromotionService.get().engine().finish(promotionId, false, principal, why);
                 } catch (RuntimeException e) {
                     LOGGER.log(Level.WARNING, "lambdaDeploy: could not record promotion " + promotionId + " as failed", e);
                 }
@@ -171,9 +172,9 @@ public final class LambdaDeployExecution extends StepExecution {
                             "the build was stopped: " + cause, router(client));
                     log("aborted with the build: " + r.state() + "; alias back on version " + stableVersion);
                 }
-                LambdaPromotions.get().engine().finish(promotionId, false, principal, "the build was stopped: " + cause);
+                PromotionService.get().engine().finish(promotionId, false, principal, "the build was stopped: " + cause);
             } else if (phase == Phase.GATES && promotionId >= 0) {
-                LambdaPromotions.get().engine().cancel(promotionId, principal, "the build was stopped: " + cause);
+                PromotionService.get().engine().cancel(promotionId, principal, "the build was stopped: " + cause);
             }
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "lambdaDeploy: could not wind down promotion " + promotionId, e);
@@ -225,7 +226,7 @@ public final class LambdaDeployExecution extends StepExecution {
     }
 
     private void gates() throws AbortException {
-        PromotionEngine promotions = LambdaPromotions.get().engine();
+        PromotionEngine promotions = PromotionService.get().engine();
         Attempt a = promotions.begin(promotionId, true, principal);
         String summary = a.outcome() + ": " + a.evaluation().verdicts().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
         if (!summary.equals(lastGates)) {
@@ -260,7 +261,7 @@ public final class LambdaDeployExecution extends StepExecution {
         try (LambdaClient client = client()) {
             LambdaRelease.Request request = args.request(code(args), zipDigest, branch, run.getParent().getFullName(), run.getUrl(), requestedBy);
             LambdaDeployer deployer = new LambdaDeployer(client, args.updateTimeout(), Duration.ofSeconds(2));
-            LambdaRelease.Rollout ro = release().deploy(LambdaPromotions.get().engine().promotion(promotionId), request, client, deployer, principal);
+            LambdaRelease.Rollout ro = release().deploy(PromotionService.get().engine().promotion(promotionId), request, client, deployer, principal);
             if (ro.finished()) {
                 succeed(ro.newVersion());
                 return;
@@ -299,7 +300,7 @@ public final class LambdaDeployExecution extends StepExecution {
 
     private LambdaRelease release() {
         CanaryController canaries = CanaryService.get().controller();
-        return new LambdaRelease(LambdaPromotions.get().engine(), canaries, this::log);
+        return new LambdaRelease(PromotionService.get().engine(), canaries, this::log);
     }
 
     private LambdaRouter router(LambdaClient client) throws AbortException {

@@ -7,14 +7,12 @@ import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.model.Result;
-import io.jenkins.plugins.releaseline.engine.promotion.ApprovalRule;
-import io.jenkins.plugins.releaseline.engine.promotion.Environment;
-import io.jenkins.plugins.releaseline.engine.promotion.EnvironmentOrder;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionStatus;
-import java.time.Duration;
+import io.jenkins.plugins.releaseline.promotion.EnvironmentConfig;
+import io.jenkins.plugins.releaseline.promotion.PromotionConfiguration;
+import io.jenkins.plugins.releaseline.promotion.PromotionService;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -43,9 +41,12 @@ class LambdaDeployStepTest {
         SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL, "aws-int",
                 "AKIDJENKINSTEST", "secret-key", "integration account"));
         SystemCredentialsProvider.getInstance().save();
-        LambdaPromotions.get().engine().configure(EnvironmentOrder.of(List.of(
-                Environment.first("integration"),
-                Environment.after("integration", "prod", Duration.ZERO, ApprovalRule.of(1, Set.of(), Set.of(), true)))), "admin");
+        EnvironmentConfig integration = new EnvironmentConfig("integration");
+        EnvironmentConfig prod = new EnvironmentConfig("prod");
+        prod.setPromotesFrom("integration");
+        prod.setApprovals(1);
+        prod.setSeparationOfDuties(true);
+        PromotionConfiguration.get().setEnvironments(List.of(integration, prod));
     }
 
     private WorkflowJob job(JenkinsRule j, String name, String extra) throws Exception {
@@ -77,7 +78,7 @@ class LambdaDeployStepTest {
         assertTrue(lambda.weights().isEmpty());
         assertTrue(lambda.authorizations.stream().allMatch(a -> a.contains("Credential=AKIDJENKINSTEST/")),
                 "every call was signed with the Jenkins AWS credentials: " + lambda.authorizations);
-        assertEquals("1.1.0", LambdaPromotions.get().engine().current("integration").get(0).artifact().version());
+        assertEquals("1.1.0", PromotionService.get().engine().current("integration").get(0).artifact().version());
     }
 
     @Test
@@ -101,8 +102,8 @@ class LambdaDeployStepTest {
         j.assertLogContains("probe: version 2 of integration-orders answered the test payload with FunctionError Unhandled", b);
         j.assertLogNotContains("version 2 50%", b);
         assertEquals("1", lambda.aliasVersion());
-        assertEquals(PromotionStatus.FAILED, LambdaPromotions.get().engine().history("integration", 0, 10).isEmpty()
-                ? null : LambdaPromotions.get().engine().whereHasBeen(
+        assertEquals(PromotionStatus.FAILED, PromotionService.get().engine().history("integration", 0, 10).isEmpty()
+                ? null : PromotionService.get().engine().whereHasBeen(
                         io.jenkins.plugins.releaseline.engine.promotion.Digest.parse(
                                 io.jenkins.plugins.releaseline.engine.rollout.LambdaCodeDigest.of("orders 1.1.0".getBytes()).promoted()))
                         .get(0).status());

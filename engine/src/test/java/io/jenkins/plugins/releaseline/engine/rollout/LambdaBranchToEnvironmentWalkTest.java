@@ -3,6 +3,15 @@ package io.jenkins.plugins.releaseline.engine.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jenkins.plugins.releaseline.engine.andon.AndonPermissions;
+import io.jenkins.plugins.releaseline.engine.andon.Blocker;
+import io.jenkins.plugins.releaseline.engine.andon.Decision;
+import io.jenkins.plugins.releaseline.engine.andon.Freeze;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeScope;
+import io.jenkins.plugins.releaseline.engine.andon.PullRequest;
+import io.jenkins.plugins.releaseline.engine.andon.WorkKind;
+import io.jenkins.plugins.releaseline.engine.andon.WorkScope;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.engine.promotion.ApprovalRule;
@@ -71,10 +80,10 @@ class LambdaBranchToEnvironmentWalkTest {
     Path dir;
 
     private final List<String> timeline = new ArrayList<>();
-    private final Map<String, String> frozen = new ConcurrentHashMap<>();
     private final Map<String, List<Double>> errorRates = new ConcurrentHashMap<>();
     private Store store;
     private TestClock clock;
+    private FreezeBoard board;
     private PromotionEngine promotions;
     private CanaryController canaries;
     private LambdaRelease release;
@@ -89,9 +98,12 @@ class LambdaBranchToEnvironmentWalkTest {
         store = StoreTarget.h2(dir).open("controller-a");
         clock = new TestClock(T0);
         AuditTrail audit = new AuditTrail(store, clock);
-        FreezeCheck freezes = (environment, job, principal) -> frozen.containsKey(environment)
-                ? FreezeCheck.Answer.blocked(List.of(frozen.get(environment)))
-                : FreezeCheck.Answer.clear();
+        // the Andon freeze board, asked by the promotion engine's freeze gate
+        board = new FreezeBoard(store, audit, clock, AndonPermissions.overrideOnlyBy(Set.of("oncall")));
+        FreezeCheck freezes = (environment, job, principal) -> {
+            Decision d = board.check(WorkScope.deployment(job, environment, null), WorkKind.DEPLOYMENT);
+            return d.allowed() ? FreezeCheck.Answer.clear() : FreezeCheck.Answer.blocked(d.blockers().stream().map(Blocker::describe).toList());
+        };
         promotions = new PromotionEngine(store, audit, clock, freezes);
         promotions.configure(EnvironmentOrder.of(List.of(
                 Environment.first("integration", "integration", "int-*"),
@@ -124,6 +136,7 @@ class LambdaBranchToEnvironmentWalkTest {
         cloudwatch.close();
         client.close();
         lambda.close();
+        board.close();
         store.close();
     }
 
@@ -212,15 +225,15 @@ class LambdaBranchToEnvironmentWalkTest {
 
         // ---- main: prod is frozen and needs an approval
         clock.advance(Duration.ofMinutes(10));
-        frozen.put("prod", "Andon pulled by dave: payments incident INC-7");
-        say("freeze on prod: Andon pulled by dave: payments incident INC-7");
+        Freeze freeze = board.pull("dave", PullRequest.of(FreezeScope.environment("prod"), "payments incident INC-7"));
+        say("Andon cord pulled by dave on environment prod: payments incident INC-7 (" + freeze.id() + ")");
         say("main pushed: deploy 1.4.2 to prod (Canary10Percent5Minutes), started by carol");
         LambdaRelease.Request prod142 = request("prod", "1.4.2", digest142, s3of142, "Canary10Percent5Minutes", "main", "carol");
         Promotion p142 = release.request(prod142);
         Attempt held = release.begin(p142.id(), true, "ci");
         assertThat(held.outcome()).isEqualTo(Attempt.Outcome.WAITING);
         assertThat(held.evaluation().of("approvals").verdict()).isEqualTo(Verdict.WAIT);
-        assertThat(held.evaluation().of("freeze").reason()).isEqualTo("prod is frozen: Andon pulled by dave: payments incident INC-7");
+        assertThat(held.evaluation().of("freeze").reason()).startsWith("prod is frozen: ").contains("pulled by dave: payments incident INC-7");
         assertThatThrownBy(() -> promotions.approve(p142.id(), Actor.user("carol", "release-managers"), "ship it"))
                 .hasMessageStartingWith("approver: carol started the build");
         clock.advance(Duration.ofMinutes(25));
@@ -232,8 +245,8 @@ class LambdaBranchToEnvironmentWalkTest {
         assertThat(stillFrozen.evaluation().waiting()).extracting(v -> v.gate()).containsExactly("freeze");
         assertThat(lambda.versions("prod-orders")).containsExactly("1");
         clock.advance(Duration.ofMinutes(15));
-        frozen.remove("prod");
-        say("freeze on prod lifted by dave");
+        board.release("dave", freeze.id(), "payments recovered");
+        say("Andon cord released by dave: payments recovered");
         assertThat(release.begin(p142.id(), true, "ci").outcome()).isEqualTo(Attempt.Outcome.STARTED);
 
         CanaryRollout failed = deliver(prod142, p142, prodAnalysis());
