@@ -63,6 +63,28 @@ class LambdaDeployArgumentsTest {
     }
 
     @Test
+    void theProdCallOfTheExampleJenkinsfileReads() {
+        String search = "SEARCH('{AWS/Lambda,FunctionName,Resource,ExecutedVersion} MetricName=\"%s\" FunctionName=\"prod-orders\" "
+                + "ExecutedVersion=\"{{version}}\"', '%s', 60)";
+        LambdaDeployArguments a = LambdaDeployArguments.parse(args("alias", "live", "strategy", "Canary10Percent5Minutes",
+                "probePayload", "{\"orderId\":\"smoke-test\",\"items\":1}",
+                "analysis", List.of(
+                        Map.of("name", "error-rate", "source", "cloudwatch", "threshold", new java.math.BigDecimal("0.01"),
+                                "absoluteTolerance", new java.math.BigDecimal("0.005"), "minSamples", 5, "critical", true,
+                                "query", "SUM(" + search.formatted("Errors", "Sum") + ")\n / SUM(" + search.formatted("Invocations", "Sum") + ")"),
+                        Map.of("name", "throttles", "source", "cloudwatch", "threshold", 0, "compare", false, "minSamples", 1,
+                                "query", "SUM(" + search.formatted("Throttles", "Sum") + ")"),
+                        Map.of("name", "p99-duration", "source", "cloudwatch", "tolerance", new java.math.BigDecimal("0.2"), "minSamples", 5,
+                                "query", search.formatted("Duration", "p99"))),
+                "cloudwatch", Map.of("period", 60), "gateTimeout", "48h", "credentialsId", "aws-prod"));
+        assertThat(a.metrics()).extracting(m -> m.name()).containsExactly("error-rate", "throttles", "p99-duration");
+        assertThat(a.metrics().get(0).critical()).isTrue();
+        assertThat(a.gateTimeout()).isEqualTo(Duration.ofHours(48));
+        assertThat(a.usesCloudWatch()).isTrue();
+        assertThat(a.credentialsId()).isEqualTo("aws-prod");
+    }
+
+    @Test
     void everyBadArgumentIsNamed() {
         assertThatThrownBy(() -> LambdaDeployArguments.parse(args("strategy", "Canary10Percnt5Minutes")))
                 .hasMessageStartingWith("strategy: 'Canary10Percnt5Minutes' is neither a CodeDeploy name");
