@@ -14,6 +14,7 @@ import io.jenkins.plugins.releaseline.engine.promotion.GateVerdict;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
 import io.jenkins.plugins.releaseline.engine.rollout.CanaryController;
+import io.jenkins.plugins.releaseline.engine.rollout.CanaryPlanParser;
 import io.jenkins.plugins.releaseline.engine.rollout.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.CanaryState;
 import io.jenkins.plugins.releaseline.engine.rollout.LambdaCode;
@@ -243,7 +244,7 @@ public final class LambdaDeployExecution extends StepExecution {
                     .map(v -> v.gate() + ": " + v.reason()).collect(Collectors.joining("; ")));
             case WAITING -> {
                 if (System.currentTimeMillis() > gateDeadlineMillis) {
-                    String why = "still waiting after " + arguments().gateTimeout() + ": " + a.evaluation().waiting().stream()
+                    String why = "still waiting after " + CanaryPlanParser.formatDuration(arguments().gateTimeout()) + ": " + a.evaluation().waiting().stream()
                             .map(v -> v.gate() + ": " + v.reason()).collect(Collectors.joining("; "));
                     promotions.cancel(promotionId, principal, why);
                     fail("promotion " + promotionId + " " + why);

@@ -112,16 +112,29 @@ class LambdaDeployStepTest {
     @Test
     void prodWaitsForItsApprovalAndGivesUpAtTheGateTimeoutNamingTheGate(JenkinsRule j) throws Exception {
         line(j);
+        j.buildAndAssertSuccess(job(j, "integration", ", strategy: 'AllAtOnce'"));
+        String promoted = io.jenkins.plugins.releaseline.engine.rollout.LambdaCodeDigest.of("orders 1.1.0".getBytes()).promoted();
+        int callsBefore = lambda.authorizations.size();
+
         WorkflowJob p = j.createProject(WorkflowJob.class, "prod");
         p.setDefinition(new CpsFlowDefinition(
-                "lambdaDeploy(function: 'prod-orders', version: '1.1.0', digest: 'sha256:" + "ab".repeat(32) + "',\n"
+                "lambdaDeploy(function: 'prod-orders', version: '1.1.0', digest: '" + promoted + "',\n"
                         + "    s3: [bucket: 'builds', key: 'orders.zip', version: 'v1'], strategy: 'Canary10Percent5Minutes',\n"
                         + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "', gateTimeout: '2s')\n", true));
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
+        j.assertLogContains("[lambda]   previous environment: PASS - integration ran", b);
         j.assertLogContains("[lambda]   approvals: WAIT - 0 of 1 approvals", b);
-        j.assertLogContains("still waiting after", b);
-        j.assertLogContains("previous environment: FAIL", b);
-        assertTrue(lambda.authorizations.isEmpty(), "nothing was sent to Lambda");
+        j.assertLogContains("still waiting after 2s: approvals: 0 of 1 approvals", b);
+        assertEquals(callsBefore, lambda.authorizations.size(), "nothing was sent to Lambda for prod");
+
+        WorkflowJob rebuilt = j.createProject(WorkflowJob.class, "rebuilt");
+        rebuilt.setDefinition(new CpsFlowDefinition(
+                "lambdaDeploy(function: 'prod-orders', version: '1.1.0', digest: 'sha256:" + "ab".repeat(32) + "',\n"
+                        + "    s3: [bucket: 'builds', key: 'orders.zip', version: 'v2'], strategy: 'Canary10Percent5Minutes',\n"
+                        + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "')\n", true));
+        WorkflowRun r = j.buildAndAssertStatus(Result.FAILURE, rebuilt);
+        j.assertLogContains("refused: previous environment: version 1.1.0 was built again", r);
+        assertEquals(callsBefore, lambda.authorizations.size(), "nothing was sent to Lambda for prod");
     }
 
     @Test
