@@ -37,7 +37,7 @@ class LambdaDeployStepTest {
         lambda.close();
     }
 
-    private void line(JenkinsRule j) throws Exception {
+    static void line(JenkinsRule j) throws Exception {
         SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL, "aws-int",
                 "AKIDJENKINSTEST", "secret-key", "integration account"));
         SystemCredentialsProvider.getInstance().save();
@@ -50,6 +50,10 @@ class LambdaDeployStepTest {
     }
 
     private WorkflowJob job(JenkinsRule j, String name, String extra) throws Exception {
+        return job(j, lambda, name, extra);
+    }
+
+    static WorkflowJob job(JenkinsRule j, LambdaTestEndpoint lambda, String name, String extra) throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, name);
         p.setDefinition(new CpsFlowDefinition(
                 "node {\n"
