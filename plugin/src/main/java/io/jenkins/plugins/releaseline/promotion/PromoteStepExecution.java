@@ -127,6 +127,8 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
     private String buildLink;
     private String branch;
     private boolean bodyStarted;
+    /** The step's outcome was handed to the context; later rounds (a late nudge) do nothing. */
+    private boolean completed;
     private String lastReport;
     private transient FilePath workspace;
     private transient volatile ScheduledFuture<?> task;
@@ -172,17 +174,19 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
 
     @Override
     public void stop(Throwable cause) throws Exception {
-        ScheduledFuture<?> t = task;
-        if (t != null) {
-            t.cancel(false);
-        }
-        long id = promotionId;
-        if (id != 0 && !bodyStarted) {
-            // one short transaction, so that the ledger says cancelled before the build ends
-            try {
-                PromotionService.get().engine().cancel(id, requestedBy, Messages.PromoteStep_Stopped(String.valueOf(cause)));
-            } catch (RuntimeException e) {
-                LOGGER.log(Level.WARNING, "Could not record promotion " + id + " as cancelled", e);
+        synchronized (this) {
+            completed = true;
+            ScheduledFuture<?> t = task;
+            if (t != null) {
+                t.cancel(false);
+            }
+            if (promotionId != 0 && !bodyStarted) {
+                // one short transaction, so that the ledger says cancelled before the build ends
+                try {
+                    PromotionService.get().engine().cancel(promotionId, requestedBy, Messages.PromoteStep_Stopped(String.valueOf(cause)));
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.WARNING, "Could not record promotion " + promotionId + " as cancelled", e);
+                }
             }
         }
         super.stop(cause);
@@ -215,10 +219,13 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         task = Timer.get().schedule(this::step, delayMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** One round: request (first time), then ask every gate; start, wait again, or fail. */
-    private void step() {
+    /**
+     * One round: request (first time), then ask every gate; start, wait again, or fail. Synchronized, so that a
+     * nudge arriving during a round never starts the body twice.
+     */
+    private synchronized void step() {
         StepContext context = getContext();
-        if (bodyStarted) {
+        if (bodyStarted || completed) {
             return;
         }
         try {
@@ -239,23 +246,28 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             report(listener, attempt);
             switch (attempt.outcome()) {
                 case STARTED -> started(engine, attempt.promotion(), listener);
-                case REFUSED -> context.onFailure(new AbortException(refusal(attempt)));
+                case REFUSED -> fail(new AbortException(refusal(attempt)));
                 case WAITING -> {
                     if (System.currentTimeMillis() >= deadlineMillis) {
                         String waitingFor = attempt.evaluation().waiting().stream().map(GateVerdict::gate).collect(Collectors.joining(", "));
                         String why = Messages.PromoteStep_TimedOut(spec.timeoutMinutes(), waitingFor);
                         engine.cancel(promotionId, requestedBy, why);
-                        context.onFailure(new AbortException(why));
+                        fail(new AbortException(why));
                     } else {
                         schedule(Math.min(pollMillis, Math.max(0, deadlineMillis - System.currentTimeMillis())));
                     }
                 }
             }
         } catch (IllegalArgumentException e) {
-            context.onFailure(new AbortException(e.getMessage()));
+            fail(new AbortException(e.getMessage()));
         } catch (Exception e) {
-            context.onFailure(e);
+            fail(e);
         }
+    }
+
+    private void fail(Throwable t) {
+        completed = true;
+        getContext().onFailure(t);
     }
 
     private Digest digest() throws Exception {
@@ -280,6 +292,7 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         if (!context.hasBody()) {
             engine.finish(p.id(), true, requestedBy, Messages.PromoteStep_NoBody());
             listener.getLogger().println(Messages.PromoteStep_Promoted(p.artifact().toString(), p.environment()));
+            completed = true;
             context.onSuccess(null);
             return;
         }
@@ -297,7 +310,7 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
                     .start();
         } catch (Exception e) {
             engine.finish(p.id(), false, requestedBy, String.valueOf(e));
-            context.onFailure(e);
+            fail(e);
         }
     }
 
