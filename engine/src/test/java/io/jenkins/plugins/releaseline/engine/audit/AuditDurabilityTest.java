@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AuditDurabilityTest {
 
-    static final int KILLS = 50;
+    static final int KILLS = Integer.getInteger("releaseline.durability.kills", 50);
 
     @TempDir
     static Path folder;
