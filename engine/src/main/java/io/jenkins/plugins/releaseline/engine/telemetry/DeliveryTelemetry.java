@@ -1,0 +1,440 @@
+package io.jenkins.plugins.releaseline.engine.telemetry;
+
+import io.jenkins.plugins.releaseline.engine.audit.AuditEvent;
+import io.jenkins.plugins.releaseline.engine.audit.AuditScope;
+import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
+import io.jenkins.plugins.releaseline.engine.promotion.Digest;
+import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
+import io.jenkins.plugins.releaseline.engine.store.Inputs;
+import io.jenkins.plugins.releaseline.engine.store.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DORA figures from the stored records: the promotion ledger (deployments, failures, rollbacks), the changes
+ * builds record here (commit times, hotfixes), failed verifications, and the freeze board (Andon pulls). Every
+ * ledger record is folded once into per-environment running aggregates; each call first folds what arrived
+ * since the last one (read from a high-water mark), then answers from the aggregates. Nothing is sampled.
+ */
+public final class DeliveryTelemetry {
+
+    public static final Duration DEFAULT_FAILURE_WINDOW = Duration.ofHours(24);
+    public static final int OUTLIER_WINDOW = 50;
+    public static final int OUTLIER_MIN_SAMPLES = 10;
+    static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int FETCH = 10_000;
+    private static final int MAX_COMMIT_ID = 100;
+
+    private final Store store;
+    private final AuditTrail audit;
+    private final Clock clock;
+    private final Duration failureWindow;
+    private final Catalog catalog = new Catalog();
+    private final Map<String, EnvironmentHistory> environments = new TreeMap<>();
+    private final LedgerCursor events;
+    private final LedgerCursor changes;
+    private final LedgerCursor verifications;
+    /** Promotions not yet finished: id -> {requested, started} in micros. */
+    private final Map<Long, long[]> open = new HashMap<>();
+
+    public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock) {
+        this(store, audit, clock, DEFAULT_FAILURE_WINDOW, SETTLE_NANOS);
+    }
+
+    /**
+     * @param failureWindow how soon after a deployment a rollback, a failed verification or a hotfix makes it a
+     *                      failed change
+     */
+    public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow) {
+        this(store, audit, clock, failureWindow, SETTLE_NANOS);
+    }
+
+    DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow, long settleNanos) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (failureWindow == null || failureWindow.isNegative() || failureWindow.isZero()) {
+            throw new IllegalArgumentException("failureWindow: " + failureWindow + " must be a positive duration, such as PT24H");
+        }
+        this.failureWindow = failureWindow;
+        this.events = new LedgerCursor(settleNanos);
+        this.changes = new LedgerCursor(settleNanos);
+        this.verifications = new LedgerCursor(settleNanos);
+    }
+
+    public Duration failureWindow() {
+        return failureWindow;
+    }
+
+    // ------------------------------------------------------------------ what builds record
+
+    /**
+     * Records the change behind a digest: its commit and when it was made (where lead time starts), and whether it
+     * is a hotfix. Call it from the build, before the digest is promoted. A digest has one change: recording the
+     * same again is accepted and changes nothing; recording a different one is refused.
+     */
+    public void recordChange(String principal, String artifact, String digest, String commitId, Instant committedAt, boolean hotfix) {
+        String who = Inputs.requirePrincipal(principal);
+        String art = Inputs.requireName("artifact", artifact, 200);
+        String dig = Digest.parse(digest).value();
+        if (commitId != null) {
+            commitId = commitId.strip();
+            Inputs.rejectControlCharacters("commit", commitId, false);
+            Inputs.requireLength("commit", commitId, MAX_COMMIT_ID);
+        }
+        if (committedAt == null) {
+            throw new IllegalArgumentException("committedAt: the commit time is missing; pass the commit's timestamp (git log -1 --format=%cI)");
+        }
+        Instant now = clock.instant();
+        if (committedAt.isAfter(now.plus(Duration.ofMinutes(5)))) {
+            throw new IllegalArgumentException("committedAt: " + committedAt + " is in the future (now is " + now
+                    + "); pass the commit's own timestamp");
+        }
+        String commit = commitId == null || commitId.isEmpty() ? null : commitId;
+        store.inTransaction(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT commit_id, commit_micros, hotfix FROM release_line_telemetry_change "
+                    + "WHERE artifact = ? AND digest = ?")) {
+                q.setString(1, art);
+                q.setString(2, dig);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        if (rs.getLong(2) == EnvironmentHistory.micros(committedAt) && rs.getBoolean(3) == hotfix
+                                && Objects.equals(rs.getString(1), commit)) {
+                            return null;
+                        }
+                        throw new IllegalArgumentException("digest: " + dig + " of " + art + " was already recorded as commit "
+                                + rs.getString(1) + " at " + EnvironmentHistory.instant(rs.getLong(2)) + (rs.getBoolean(3) ? " (hotfix)" : "")
+                                + "; a digest is built from one commit, so record a new build's digest instead");
+                    }
+                }
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_telemetry_change (artifact, digest, commit_id, "
+                    + "commit_micros, hotfix, recorded_by, recorded_micros) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ins.setString(1, art);
+                ins.setString(2, dig);
+                ins.setString(3, commit);
+                ins.setLong(4, EnvironmentHistory.micros(committedAt));
+                ins.setBoolean(5, hotfix);
+                ins.setString(6, who);
+                ins.setLong(7, EnvironmentHistory.micros(now));
+                ins.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw new SQLException("change of " + art + " recorded concurrently", "40001", e);
+                }
+                throw e;
+            }
+            audit.append(c, who, new AuditEvent("telemetry.change", AuditScope.of(AuditScope.Kind.ARTIFACT, art),
+                    hotfix ? "hotfix" : null, null, "{\"digest\":\"" + dig + "\",\"commit\":" + (commit == null ? "null"
+                    : "\"" + commit.replace("\\", "\\\\").replace("\"", "\\\"") + "\"") + ",\"committedAt\":\"" + committedAt + "\"}"));
+            return null;
+        });
+    }
+
+    /**
+     * A commit time as builds give it: ISO-8601 with an offset ({@code git log -1 --format=%cI}, such as
+     * {@code 2026-03-02T10:15:30+01:00}) or epoch seconds ({@code --format=%ct}).
+     */
+    public static Instant parseCommitTime(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("committedAt: the commit time is missing; pass git log -1 --format=%cI");
+        }
+        String t = text.strip();
+        try {
+            if (t.matches("[0-9]{1,12}")) {
+                return Instant.ofEpochSecond(Long.parseLong(t));
+            }
+            return java.time.OffsetDateTime.parse(t).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("committedAt: '" + Inputs.printable(t) + "' is not a time; give ISO-8601 with an offset "
+                    + "(git log -1 --format=%cI, such as 2026-03-02T10:15:30+01:00) or epoch seconds (--format=%ct)");
+        }
+    }
+
+    /**
+     * Records that the deployment of {@code promotionId} failed its verification in its environment (smoke tests,
+     * monitoring). It counts as a failed change when within the failure window of the deployment, and as an
+     * incident until the artifact's next good deployment there.
+     */
+    public void recordFailedVerification(String principal, long promotionId, String note) {
+        String who = Inputs.requirePrincipal(principal);
+        String why = Inputs.reason(note, false);
+        store.inTransaction(c -> {
+            String environment;
+            String artifact;
+            try (PreparedStatement q = c.prepareStatement("SELECT environment, artifact, status FROM release_line_promotion WHERE id = ?")) {
+                q.setLong(1, promotionId);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("promotion: there is no promotion " + promotionId);
+                    }
+                    String status = rs.getString(3);
+                    if (!List.of("DEPLOYED", "VERIFIED", "ROLLED_BACK").contains(status)) {
+                        throw new IllegalArgumentException("promotion: " + promotionId + " is " + status.toLowerCase(java.util.Locale.ROOT)
+                                + "; only a deployment that went through can fail its verification");
+                    }
+                    environment = rs.getString(1);
+                    artifact = rs.getString(2);
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM release_line_telemetry_verification WHERE promotion_id = ?")) {
+                q.setLong(1, promotionId);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return null;
+                    }
+                }
+            }
+            Instant now = clock.instant();
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_telemetry_verification (promotion_id, environment, "
+                    + "artifact, failed_micros, recorded_by, note) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ins.setLong(1, promotionId);
+                ins.setString(2, environment);
+                ins.setString(3, artifact);
+                ins.setLong(4, EnvironmentHistory.micros(now));
+                ins.setString(5, who);
+                ins.setString(6, why);
+                ins.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw new SQLException("verification of " + promotionId + " recorded concurrently", "40001", e);
+                }
+                throw e;
+            }
+            audit.append(c, who, new AuditEvent("telemetry.verification-failed", AuditScope.of(AuditScope.Kind.PROMOTION,
+                    Long.toString(promotionId)), why, null, "{\"environment\":\"" + environment + "\",\"artifact\":\"" + artifact + "\"}"));
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ figures
+
+    /** The figures of {@code environment} (and of {@code artifact}, unless null) over {@code [from, to)}. */
+    public synchronized DoraFigures figures(String environment, String artifact, Instant from, Instant to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("to: " + to + " is before from " + from + "; give a window that ends after it starts");
+        }
+        refresh();
+        EnvironmentHistory h = history(environment);
+        int art = artifact == null ? EnvironmentHistory.ALL : catalog.knownArtifact(artifact);
+        return h.figures(artifact, art == EnvironmentHistory.ALL && artifact != null ? -2 : art, from, to);
+    }
+
+    /** The figures of {@code environment} over the {@code window} that ends now (what happened now included). */
+    public DoraFigures figures(String environment, Duration window) {
+        Instant end = clock.instant().plusNanos(1_000);
+        return figures(environment, null, end.minus(window), end);
+    }
+
+    /**
+     * One point per day for the {@code days} days that end today (in {@code zone}), each over the seven days
+     * that end with it.
+     */
+    public synchronized List<DoraTrendPoint> trend(String environment, int days, ZoneId zone) {
+        if (days < 1 || days > 366) {
+            throw new IllegalArgumentException("days: " + days + " is outside 1..366");
+        }
+        Objects.requireNonNull(zone, "zone");
+        refresh();
+        EnvironmentHistory h = history(environment);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        List<DoraTrendPoint> out = new ArrayList<>(days);
+        for (int i = days - 1; i >= 0; i--) {
+            LocalDate day = today.minusDays(i);
+            Instant from = day.minusDays(6).atStartOfDay(zone).toInstant();
+            Instant to = day.plusDays(1).atStartOfDay(zone).toInstant();
+            DoraFigures f = h.figures(null, EnvironmentHistory.ALL, from, to);
+            out.add(new DoraTrendPoint(day, f.deployments(), hours(f.leadTimeMedian()), f.changeFailureRate(),
+                    hours(f.timeToRestoreMedian())));
+        }
+        return out;
+    }
+
+    /** Deployments of {@code environment} in {@code [from, to)} flagged as outliers, in ledger order. */
+    public synchronized List<DeploymentOutlier> outliers(String environment, Instant from, Instant to) {
+        refresh();
+        return history(environment).outliers(from, to);
+    }
+
+    /** The environments the ledger has recorded deployments in, by name. */
+    public synchronized List<String> environments() {
+        refresh();
+        return List.copyOf(environments.keySet());
+    }
+
+    /** Ledger records per environment and kind, everything folded so far (counters for the metrics endpoint). */
+    public synchronized Map<String, Map<LedgerKind, Long>> ledgerCounts() {
+        refresh();
+        Map<String, Map<LedgerKind, Long>> out = new TreeMap<>();
+        environments.forEach((name, h) -> {
+            Map<LedgerKind, Long> byKind = new java.util.EnumMap<>(LedgerKind.class);
+            for (LedgerKind k : LedgerKind.values()) {
+                byKind.put(k, h.count(k));
+            }
+            out.put(name, byKind);
+        });
+        return out;
+    }
+
+    /** The ledger record the aggregates have folded up to. */
+    public synchronized long highWaterMark() {
+        return events.mark();
+    }
+
+    private EnvironmentHistory history(String environment) {
+        Inputs.requireName("environment", environment, 100);
+        EnvironmentHistory h = environments.get(environment);
+        return h != null ? h : new EnvironmentHistory(environment, catalog, failureWindow, OUTLIER_WINDOW, OUTLIER_MIN_SAMPLES);
+    }
+
+    private EnvironmentHistory fold(String environment) {
+        return environments.computeIfAbsent(environment,
+                e -> new EnvironmentHistory(e, catalog, failureWindow, OUTLIER_WINDOW, OUTLIER_MIN_SAMPLES));
+    }
+
+    private static Double hours(Duration d) {
+        return d == null ? null : d.toMillis() / 3_600_000.0;
+    }
+
+    // ------------------------------------------------------------------ folding new records
+
+    /** Folds every record stored since the last call; returns how many ledger records that was. */
+    public synchronized long refresh() {
+        return store.read(c -> {
+            readChanges(c);
+            long folded = readEvents(c);
+            readVerifications(c);
+            readFreezes(c);
+            return folded;
+        });
+    }
+
+    private void readChanges(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, artifact, digest, commit_micros, hotfix FROM "
+                + "release_line_telemetry_change WHERE id > ? ORDER BY id")) {
+            q.setLong(1, changes.mark());
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next() && changes.accept(rs.getLong(1))) {
+                    catalog.change(catalog.digest(catalog.artifact(rs.getString(2)), rs.getString(3)), rs.getLong(4), rs.getBoolean(5));
+                }
+            }
+        }
+    }
+
+    private long readEvents(Connection c) throws SQLException {
+        long folded = 0;
+        try (PreparedStatement q = c.prepareStatement("SELECT id, promotion_id, environment, artifact, "
+                + "CASE WHEN kind IN ('DEPLOYED', 'FAILED') THEN digest END, kind, at_micros "
+                + "FROM release_line_promotion_event WHERE id > ? ORDER BY id")) {
+            q.setFetchSize(FETCH);
+            q.setLong(1, events.mark());
+            try (ResultSet rs = q.executeQuery()) {
+                String lastEnv = null;
+                EnvironmentHistory h = null;
+                while (rs.next()) {
+                    if (!events.accept(rs.getLong(1))) {
+                        break;
+                    }
+                    folded++;
+                    long pid = rs.getLong(2);
+                    String env = rs.getString(3);
+                    if (!env.equals(lastEnv)) {
+                        lastEnv = env;
+                        h = fold(env);
+                    }
+                    String kind = rs.getString(6);
+                    long at = rs.getLong(7);
+                    h.counted(LedgerKind.valueOf(kind));
+                    switch (kind) {
+                        case "REQUESTED" -> open.put(pid, new long[] {at, Long.MIN_VALUE});
+                        case "STARTED" -> open.computeIfAbsent(pid, k -> new long[] {at, Long.MIN_VALUE})[1] = at;
+                        case "DEPLOYED" -> {
+                            int art = catalog.artifact(rs.getString(4));
+                            long[] times = open.remove(pid);
+                            h.deployed(pid, art, catalog.digest(art, rs.getString(5)), at, times == null ? Long.MIN_VALUE : times[1]);
+                        }
+                        case "FAILED" -> {
+                            int art = catalog.artifact(rs.getString(4));
+                            open.remove(pid);
+                            h.failed(pid, art, catalog.digest(art, rs.getString(5)), at);
+                        }
+                        case "ROLLED_BACK" -> {
+                            long[] times = open.remove(pid);
+                            h.rolledBack(catalog.artifact(rs.getString(4)), at, times == null ? at : times[0]);
+                        }
+                        case "CANCELLED", "REFUSED", "REJECTED" -> open.remove(pid);
+                        default -> { } // APPROVED, VERIFIED: no figure depends on them
+                    }
+                }
+            }
+        }
+        return folded;
+    }
+
+    private void readVerifications(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, promotion_id, environment, artifact, failed_micros FROM "
+                + "release_line_telemetry_verification WHERE id > ? ORDER BY id")) {
+            q.setLong(1, verifications.mark());
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next() && verifications.accept(rs.getLong(1))) {
+                    fold(rs.getString(3)).verificationFailed(rs.getLong(2), catalog.artifact(rs.getString(4)), rs.getLong(5));
+                }
+            }
+        }
+    }
+
+    /** Andon pulls are few and change after the fact (released, extended): re-read them each time. */
+    private void readFreezes(Connection c) throws SQLException {
+        long now = clock.millis();
+        List<long[]> everywhere = new ArrayList<>();
+        Map<String, List<long[]>> byEnvironment = new HashMap<>();
+        try (PreparedStatement q = c.prepareStatement("SELECT scope_job, scope_env, pulled_at, expires_at, released_at "
+                + "FROM release_line_andon_freeze ORDER BY id");
+             ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                String job = rs.getString(1);
+                String env = rs.getString(2);
+                long pulled = rs.getLong(3);
+                long expires = rs.getLong(4);
+                boolean expiresNever = rs.wasNull();
+                long released = rs.getLong(5);
+                boolean open = rs.wasNull();
+                long end = !open ? released : !expiresNever && expires <= now ? expires : -1;
+                long[] span = {pulled * 1_000, end < 0 ? -1 : end * 1_000};
+                if (env != null) {
+                    byEnvironment.computeIfAbsent(env, k -> new ArrayList<>()).add(span);
+                } else if (job == null) {
+                    everywhere.add(span);
+                }
+            }
+        }
+        byEnvironment.keySet().forEach(this::fold);
+        for (EnvironmentHistory h : environments.values()) {
+            List<long[]> spans = new ArrayList<>(everywhere);
+            spans.addAll(byEnvironment.getOrDefault(h.name, List.of()));
+            long[] starts = new long[spans.size()];
+            long[] ends = new long[spans.size()];
+            for (int i = 0; i < spans.size(); i++) {
+                starts[i] = spans.get(i)[0];
+                ends[i] = spans.get(i)[1];
+            }
+            h.andon(starts, ends);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.jenkins.plugins.releaseline.engine.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jenkins.plugins.releaseline.engine.andon.Freeze;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeScope;
+import io.jenkins.plugins.releaseline.engine.andon.PullRequest;
+import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** DORA figures over known ledgers, computed by hand, on each database the store supports. */
+abstract class DeliveryTelemetryContract extends KnownLedger {
+
+    @BeforeEach
+    void openStore() throws Exception {
+        open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        close();
+    }
+
+    @Test
+    void aKnownWeekInProdGivesTheHandComputedFigures() {
+        weekInProd();
+
+        DoraFigures prod = telemetry.figures("prod", null, T0, T0.plus(Duration.ofDays(7)));
+
+        assertThat(prod.deployments()).isEqualTo(6);
+        assertThat(prod.deploymentsPerDay()).isEqualTo(6 / 7.0);
+        assertThat(prod.deploymentFrequencyBand()).isEqualTo(DoraBand.HIGH);
+        assertThat(prod.leadTimeSamples()).isEqualTo(5);
+        assertThat(prod.leadTimeMedian()).isEqualTo(h(2, 10));
+        assertThat(prod.leadTimeBand()).isEqualTo(DoraBand.ELITE);
+        assertThat(prod.changes()).isEqualTo(7);
+        assertThat(prod.failedChanges()).isEqualTo(4);
+        assertThat(prod.changeFailureRate()).isEqualTo(4 / 7.0);
+        assertThat(prod.changeFailureRateBand()).isEqualTo(DoraBand.LOW);
+        assertThat(prod.restored()).isEqualTo(5);
+        assertThat(prod.unrestored()).isZero();
+        assertThat(prod.timeToRestoreMedian()).isEqualTo(Duration.ofMinutes(65));
+        assertThat(prod.timeToRestoreBand()).isEqualTo(DoraBand.HIGH);
+
+        // per artifact: the same ledger without the Andon pull (it froze the environment, not the artifact)
+        DoraFigures app = telemetry.figures("prod", "app", T0, T0.plus(Duration.ofDays(7)));
+        assertThat(app.deployments()).isEqualTo(6);
+        assertThat(app.restored()).isEqualTo(4);
+        assertThat(app.timeToRestoreMedian()).isEqualTo(Duration.ofSeconds((65 + 90) * 60 / 2));
+        DoraFigures other = telemetry.figures("prod", "billing", T0, T0.plus(Duration.ofDays(7)));
+        assertThat(other.deployments()).isZero();
+        assertThat(other.changes()).isZero();
+        assertThat(other.deploymentFrequencyBand()).isEqualTo(DoraBand.NONE);
+
+        DoraFigures staging = telemetry.figures("staging", null, T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(7)));
+        // staging: six deployments; hotfix E (T+49:31) went green 3h30 after D (T+46:01) there too, so D failed there
+        assertThat(staging.deployments()).isEqualTo(6);
+        assertThat(staging.failedChanges()).isEqualTo(1);
+        assertThat(staging.changeFailureRate()).isEqualTo(1 / 6.0);
+        assertThat(staging.changeFailureRateBand()).isEqualTo(DoraBand.LOW);
+        assertThat(staging.timeToRestoreMedian()).isEqualTo(h(3, 30));
+        assertThat(staging.timeToRestoreBand()).isEqualTo(DoraBand.HIGH);
+        assertThat(telemetry.environments()).containsExactly("prod", "staging");
+    }
+
+    @Test
+    void theFirstDayHoldsOnlyTheFirstDeploymentAndTheWindowIsHalfOpen() {
+        weekInProd();
+        DoraFigures day = telemetry.figures("prod", null, T0, T0.plus(Duration.ofDays(1)));
+        assertThat(day.deployments()).isEqualTo(1);
+        assertThat(day.leadTimeMedian()).isEqualTo(h(2, 10));
+        assertThat(day.changeFailureRate()).isZero();
+        assertThat(day.deploymentFrequencyBand()).isEqualTo(DoraBand.ELITE);
+        // A went green at T+0:10 exactly: a window ending there leaves it out, one starting there takes it in
+        assertThat(telemetry.figures("prod", null, T0, T0.plus(Duration.ofMinutes(10))).deployments()).isZero();
+        assertThat(telemetry.figures("prod", null, T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofMinutes(11))).deployments())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyWindowHasNoFiguresAndNoBands() {
+        weekInProd();
+        for (DoraFigures empty : List.of(telemetry.figures("prod", null, T0.plus(Duration.ofDays(10)), T0.plus(Duration.ofDays(17))),
+                telemetry.figures("qa", null, T0, T0.plus(Duration.ofDays(7))),
+                telemetry.figures("prod", null, T0, T0))) {
+            assertThat(empty.deployments()).isZero();
+            assertThat(empty.deploymentsPerDay()).isZero();
+            assertThat(empty.leadTimeMedian()).isNull();
+            assertThat(empty.changeFailureRate()).isNull();
+            assertThat(empty.timeToRestoreMedian()).isNull();
+            assertThat(List.of(empty.deploymentFrequencyBand(), empty.leadTimeBand(), empty.changeFailureRateBand(),
+                    empty.timeToRestoreBand())).containsOnly(DoraBand.NONE);
+        }
+    }
+
+    @Test
+    void aSingleDeployment() {
+        commit('a', Duration.ofHours(-3), false);
+        deploy("staging", 'a', Duration.ofMinutes(4), true);
+        DoraFigures f = telemetry.figures("staging", Duration.ofDays(1));
+        assertThat(f.deployments()).isEqualTo(1);
+        assertThat(f.deploymentsPerDay()).isEqualTo(1.0);
+        assertThat(f.deploymentFrequencyBand()).isEqualTo(DoraBand.ELITE);
+        assertThat(f.leadTimeMedian()).isEqualTo(h(3, 4));
+        assertThat(f.leadTimeBand()).isEqualTo(DoraBand.ELITE);
+        assertThat(f.changes()).isEqualTo(1);
+        assertThat(f.changeFailureRate()).isZero();
+        assertThat(f.timeToRestoreMedian()).isNull();
+        assertThat(f.timeToRestoreBand()).isEqualTo(DoraBand.NONE);
+        assertThat(telemetry.outliers("staging", T0, T0.plus(Duration.ofDays(1)))).isEmpty();
+    }
+
+    @Test
+    void trendDaysFollowTheTimeZoneAcrossDaylightSavingTime() {
+        // 2026-03-22 23:30 UTC is already Monday 23 March 00:30 in Berlin; Berlin moves to summer time on 29 March
+        clock.set(Instant.parse("2026-03-22T23:26:00Z"));
+        deploy("staging", 'a', Duration.ofMinutes(4), true);
+        clock.set(Instant.parse("2026-03-29T21:30:00Z"));
+        List<DoraTrendPoint> utc = telemetry.trend("staging", 2, ZoneId.of("UTC"));
+        assertThat(utc).extracting(DoraTrendPoint::day).containsExactly(LocalDate.parse("2026-03-28"), LocalDate.parse("2026-03-29"));
+        assertThat(utc).extracting(DoraTrendPoint::deployments).containsExactly(1L, 0L);
+        List<DoraTrendPoint> berlin = telemetry.trend("staging", 2, ZoneId.of("Europe/Berlin"));
+        assertThat(berlin).extracting(DoraTrendPoint::day).containsExactly(LocalDate.parse("2026-03-28"), LocalDate.parse("2026-03-29"));
+        assertThat(berlin).extracting(DoraTrendPoint::deployments).containsExactly(1L, 1L);
+        // after 22:00 UTC it is 30 March in Berlin (summer time, UTC+2) and the deployment has left the seven days
+        clock.set(Instant.parse("2026-03-29T22:00:00Z"));
+        assertThat(telemetry.trend("staging", 1, ZoneId.of("Europe/Berlin"))).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.day()).isEqualTo(LocalDate.parse("2026-03-30"));
+                    assertThat(p.deployments()).isZero();
+                    assertThat(p.leadTimeHours()).isNull();
+                });
+        assertThat(telemetry.trend("staging", 90, ZoneId.of("UTC"))).hasSize(90);
+    }
+
+    @Test
+    void aSlowDeploymentAndARetriedDigestAreOutliers() {
+        List<Promotion> ok = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ok.add(deploy("staging", hex(i), Duration.ofMinutes(i % 2 == 0 ? 9 : 11), true));
+        }
+        Promotion slow = deploy("staging", hex(100), Duration.ofMinutes(60), true);
+        deploy("staging", hex(101), Duration.ofMinutes(10), false);
+        deploy("staging", hex(101), Duration.ofMinutes(10), false);
+        Promotion retried = deploy("staging", hex(101), Duration.ofMinutes(10), true);
+        List<DeploymentOutlier> outliers = telemetry.outliers("staging", T0, clock.instant().plusSeconds(1));
+        assertThat(outliers).extracting(DeploymentOutlier::promotionId, DeploymentOutlier::measure)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(slow.id(), "duration"),
+                        org.assertj.core.groups.Tuple.tuple(retried.id(), "failures"));
+        DeploymentOutlier d = outliers.get(0);
+        assertThat(d.value()).isEqualTo(3600.0);
+        assertThat(d.mean()).isEqualTo(600.0);
+        assertThat(d.samples()).isEqualTo(20);
+        assertThat(d.deviations()).isGreaterThan(3);
+        assertThat(outliers.get(1).value()).isEqualTo(2.0);
+        assertThat(outliers.get(1).mean()).isEqualTo(0.0);
+    }
+
+    @Test
+    void incrementalFiguresEqualAFreshComputationAfterEveryStep() {
+        Random random = new Random(20261125L);
+        int next = 0;
+        for (int step = 0; step < 30; step++) {
+            clock.advance(Duration.ofMinutes(1 + random.nextInt(600)));
+            int op = random.nextInt(10);
+            if (op < 6 || step < 3) {
+                String d = hex(++next);
+                if (random.nextBoolean()) {
+                    telemetry.recordChange("ci", "app", d, null, clock.instant().minus(Duration.ofMinutes(random.nextInt(2000))),
+                            random.nextInt(5) == 0);
+                }
+                deploy("staging", d, Duration.ofMinutes(1 + random.nextInt(30)), random.nextInt(4) != 0);
+            } else if (op < 8) {
+                try {
+                    rollback("staging", Duration.ofMinutes(1 + random.nextInt(30)));
+                } catch (IllegalArgumentException nothingToRollBackTo) {
+                    // the ledger refused: nothing earlier is good; the figures must not change
+                }
+            } else {
+                Freeze f = board.pull("dave", PullRequest.of(random.nextBoolean() ? FreezeScope.EVERYTHING
+                        : FreezeScope.environment("staging"), "step " + step));
+                clock.advance(Duration.ofMinutes(1 + random.nextInt(120)));
+                board.release("dave", f.id(), null);
+            }
+            Instant to = clock.instant().plusSeconds(1);
+            DoraFigures incremental = telemetry.figures("staging", null, T0, to);
+            DoraFigures fresh = new DeliveryTelemetry(store, audit, clock).figures("staging", null, T0, to);
+            assertThat(incremental).as("step %d", step).isEqualTo(fresh);
+        }
+        assertThat(telemetry.figures("staging", null, T0, clock.instant().plusSeconds(1)).changes()).isGreaterThan(10);
+        assertThat(telemetry.refresh()).isZero();
+        long mark = telemetry.highWaterMark();
+        deploy("staging", hex(999), Duration.ofMinutes(3), true);
+        assertThat(telemetry.refresh()).isEqualTo(3);
+        assertThat(telemetry.highWaterMark()).isEqualTo(mark + 3);
+    }
+
+    @Test
+    void badInputIsRefusedWithTheFieldAndNothingIsRecorded() {
+        assertThatThrownBy(() -> telemetry.recordChange("ci", "app", "md5:zz", "abc", T0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("digest");
+        assertThatThrownBy(() -> telemetry.recordChange("ci", "app", digest('a'), "abc", T0.plus(Duration.ofHours(2)), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("committedAt: 2026-03-02T11:00:00Z is in the future");
+        assertThatThrownBy(() -> telemetry.recordChange("ci", "app", digest('a'), "abc", null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("committedAt");
+        assertThatThrownBy(() -> telemetry.recordChange("ci", "app/x", digest('a'), "abc", T0, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("artifact");
+        assertThat(DeliveryTelemetry.parseCommitTime("2026-03-02T10:15:30+01:00")).isEqualTo(Instant.parse("2026-03-02T09:15:30Z"));
+        assertThat(DeliveryTelemetry.parseCommitTime(" 1772442930 ")).isEqualTo(Instant.parse("2026-03-02T09:15:30Z"));
+        assertThatThrownBy(() -> DeliveryTelemetry.parseCommitTime("yesterday")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("committedAt: 'yesterday' is not a time");
+        assertThatThrownBy(() -> DeliveryTelemetry.parseCommitTime("2026-03-02T10:15:30")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("committedAt: '2026-03-02T10:15:30' is not a time");
+        long before = audit.size();
+        telemetry.recordChange("ci", "app", digest('a'), "abc", T0.minusSeconds(60), false);
+        telemetry.recordChange("ci", "app", digest('a'), "abc", T0.minusSeconds(60), false);
+        assertThat(audit.size()).isEqualTo(before + 1);
+        assertThatThrownBy(() -> telemetry.recordChange("ci", "app", digest('a'), "def", T0.minusSeconds(60), false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was already recorded as commit abc at 2026-03-02T08:59:00Z");
+        assertThatThrownBy(() -> telemetry.recordFailedVerification("monitor", 999, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("promotion: there is no promotion 999");
+        Promotion failed = deploy("staging", 'a', Duration.ofMinutes(1), false);
+        long afterDeploy = audit.size();
+        assertThatThrownBy(() -> telemetry.recordFailedVerification("monitor", failed.id(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is failed; only a deployment that went through");
+        assertThatThrownBy(() -> telemetry.figures("staging", null, T0, T0.minusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("to: ");
+        assertThatThrownBy(() -> telemetry.trend("staging", 0, ZoneId.of("UTC")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("days: 0");
+        assertThat(audit.size()).isEqualTo(afterDeploy);
+    }
+}
