@@ -1,5 +1,8 @@
 package io.jenkins.plugins.releaseline.engine.telemetry;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,7 +14,11 @@ final class Catalog {
 
     private final Map<String, Integer> artifacts = new HashMap<>();
     private final List<String> artifactNames = new ArrayList<>();
-    private final Map<String, Integer> digests = new HashMap<>();
+    /** Per artifact number: digest -> digest number. */
+    private final List<Map<String, Integer>> digestsOf = new ArrayList<>();
+    private int digestCount;
+    private int[] digestArtifact = new int[1024];
+    private String[] digestNames = new String[1024];
     private long[] commitMicros = new long[1024];
     private boolean[] hotfix = new boolean[1024];
 
@@ -21,6 +28,7 @@ final class Catalog {
             i = artifactNames.size();
             artifacts.put(name, i);
             artifactNames.add(name);
+            digestsOf.add(new HashMap<>());
         }
         return i;
     }
@@ -35,17 +43,27 @@ final class Catalog {
     }
 
     int digest(int art, String digest) {
-        String key = art + "\n" + digest;
-        Integer i = digests.get(key);
+        Map<String, Integer> of = digestsOf.get(art);
+        Integer i = of.get(digest);
         if (i == null) {
-            i = digests.size();
-            digests.put(key, i);
-            if (i == commitMicros.length) {
-                commitMicros = Arrays.copyOf(commitMicros, i * 2);
-                hotfix = Arrays.copyOf(hotfix, i * 2);
-            }
-            commitMicros[i] = Long.MIN_VALUE;
+            i = add(art, digest);
+            of.put(digest, i);
         }
+        return i;
+    }
+
+    private int add(int art, String digest) {
+        int i = digestCount++;
+        if (i == commitMicros.length) {
+            int size = i * 2;
+            commitMicros = Arrays.copyOf(commitMicros, size);
+            hotfix = Arrays.copyOf(hotfix, size);
+            digestArtifact = Arrays.copyOf(digestArtifact, size);
+            digestNames = Arrays.copyOf(digestNames, size);
+        }
+        commitMicros[i] = Long.MIN_VALUE;
+        digestArtifact[i] = art;
+        digestNames[i] = digest;
         return i;
     }
 
@@ -60,5 +78,43 @@ final class Catalog {
 
     boolean hotfix(int dig) {
         return hotfix[dig];
+    }
+
+    // ------------------------------------------------------------------ stored aggregates
+
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(artifactNames.size());
+        for (String name : artifactNames) {
+            out.writeUTF(name);
+        }
+        out.writeInt(digestCount);
+        for (int i = 0; i < digestCount; i++) {
+            out.writeInt(digestArtifact[i]);
+            Snapshots.writeDigest(out, digestNames[i]);
+            out.writeLong(commitMicros[i]);
+            out.writeBoolean(hotfix[i]);
+        }
+    }
+
+    /** Reads what {@link #write} wrote into this empty catalog. */
+    void read(DataInputStream in) throws IOException {
+        int names = in.readInt();
+        for (int i = 0; i < names; i++) {
+            artifact(in.readUTF());
+        }
+        int count = in.readInt();
+        int size = Math.max(1024, Integer.highestOneBit(Math.max(1, count)) * 2);
+        commitMicros = new long[size];
+        hotfix = new boolean[size];
+        digestArtifact = new int[size];
+        digestNames = new String[size];
+        for (int i = 0; i < count; i++) {
+            int art = in.readInt();
+            String digest = Snapshots.readDigest(in);
+            int d = add(art, digest);
+            digestsOf.get(art).put(digest, d);
+            commitMicros[d] = in.readLong();
+            hotfix[d] = in.readBoolean();
+        }
     }
 }

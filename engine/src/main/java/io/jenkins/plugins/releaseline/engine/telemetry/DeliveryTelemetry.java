@@ -7,6 +7,11 @@ import io.jenkins.plugins.releaseline.engine.promotion.Digest;
 import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
 import io.jenkins.plugins.releaseline.engine.store.Inputs;
 import io.jenkins.plugins.releaseline.engine.store.Store;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * DORA figures from the stored records: the promotion ledger (deployments, failures, rollbacks), the changes
@@ -36,23 +43,32 @@ public final class DeliveryTelemetry {
     public static final int OUTLIER_WINDOW = 50;
     public static final int OUTLIER_MIN_SAMPLES = 10;
     static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final int FETCH = 10_000;
+    /** Ledger records read per query: keyset pages keep every result small (H2 spools a large one to disk). */
+    static final int PAGE = 20_000;
+    /** Store the aggregates again once this many records (ledger, changes, verifications) were folded since. */
+    public static final long DEFAULT_STORE_EVERY = 10_000;
+    private static final Logger LOG = Logger.getLogger(DeliveryTelemetry.class.getName());
     private static final int MAX_COMMIT_ID = 100;
 
     private final Store store;
     private final AuditTrail audit;
     private final Clock clock;
     private final Duration failureWindow;
-    private final Catalog catalog = new Catalog();
-    private final Map<String, EnvironmentHistory> environments = new TreeMap<>();
+    private final long storeEvery;
+    private Catalog catalog = new Catalog();
+    private Map<String, EnvironmentHistory> environments = new TreeMap<>();
+    /** Whether the stored aggregates were looked for (once, before the first fold). */
+    private boolean started;
+    /** The marks' sum when the aggregates were last read from or written to the store. */
+    private long storedTotal;
     private final LedgerCursor events;
     private final LedgerCursor changes;
     private final LedgerCursor verifications;
     /** Promotions not yet finished: id -> {requested, started} in micros. */
-    private final Map<Long, long[]> open = new HashMap<>();
+    private Map<Long, long[]> open = new HashMap<>();
 
     public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock) {
-        this(store, audit, clock, DEFAULT_FAILURE_WINDOW, SETTLE_NANOS);
+        this(store, audit, clock, DEFAULT_FAILURE_WINDOW, SETTLE_NANOS, DEFAULT_STORE_EVERY);
     }
 
     /**
@@ -60,10 +76,14 @@ public final class DeliveryTelemetry {
      *                      failed change
      */
     public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow) {
-        this(store, audit, clock, failureWindow, SETTLE_NANOS);
+        this(store, audit, clock, failureWindow, SETTLE_NANOS, DEFAULT_STORE_EVERY);
     }
 
-    DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow, long settleNanos) {
+    /**
+     * @param storeEvery store the aggregates once this many records were folded since they were last stored; 0 neither
+     *                   reads nor writes them (every instance then folds the whole ledger)
+     */
+    DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow, long settleNanos, long storeEvery) {
         this.store = Objects.requireNonNull(store, "store");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -71,6 +91,10 @@ public final class DeliveryTelemetry {
             throw new IllegalArgumentException("failureWindow: " + failureWindow + " must be a positive duration, such as PT24H");
         }
         this.failureWindow = failureWindow;
+        if (storeEvery < 0) {
+            throw new IllegalArgumentException("storeEvery: " + storeEvery + " must be 0 (never) or positive");
+        }
+        this.storeEvery = storeEvery;
         this.events = new LedgerCursor(settleNanos);
         this.changes = new LedgerCursor(settleNanos);
         this.verifications = new LedgerCursor(settleNanos);
@@ -314,25 +338,127 @@ public final class DeliveryTelemetry {
 
     // ------------------------------------------------------------------ folding new records
 
-    /** Folds every record stored since the last call; returns how many ledger records that was. */
+    /**
+     * Folds every record stored since the last call; returns how many ledger records that was. The first call starts
+     * from the stored aggregates, when there are any, and folds only what came after their marks.
+     */
     public synchronized long refresh() {
-        return store.read(c -> {
+        long folded = store.read(c -> {
+            if (!started && storeEvery > 0) {
+                restore(c);
+            }
+            started = true;
             readChanges(c);
-            long folded = readEvents(c);
+            long n = readEvents(c);
             readVerifications(c);
             readFreezes(c);
-            return folded;
+            return n;
         });
+        started = true;
+        if (storeEvery > 0 && marks() - storedTotal >= storeEvery) {
+            storeAggregates();
+        }
+        return folded;
+    }
+
+    private long marks() {
+        return events.mark() + changes.mark() + verifications.mark();
+    }
+
+    /** Writes the aggregates with their marks to the store, unless another instance stored them as far already. */
+    synchronized void storeAggregates() {
+        Snapshots.Stored state;
+        try {
+            state = new Snapshots.Stored(events.mark(), changes.mark(), verifications.mark(), encode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long fw = EnvironmentHistory.micros(failureWindow);
+        long now = EnvironmentHistory.micros(clock.instant());
+        try {
+            store.inTransaction(c -> Snapshots.store(c, fw, state, now, store.controllerId()));
+            storedTotal = state.total();
+        } catch (RuntimeException e) {
+            // the figures stay right; only the next start will fold more of the ledger
+            LOG.log(Level.WARNING, "could not store the telemetry aggregates (they stay in memory)", e);
+        }
+    }
+
+    private byte[] encode() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        DataOutputStream out = Snapshots.output(bytes);
+        catalog.write(out);
+        out.writeInt(open.size());
+        for (Map.Entry<Long, long[]> e : open.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue()[0]);
+            out.writeLong(e.getValue()[1]);
+        }
+        out.writeInt(environments.size());
+        for (EnvironmentHistory h : environments.values()) {
+            out.writeUTF(h.name);
+            h.write(out);
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** Starts from the stored aggregates, if there are any of this format and failure window. */
+    private void restore(Connection c) throws SQLException {
+        Snapshots.Stored stored = Snapshots.load(c, EnvironmentHistory.micros(failureWindow));
+        if (stored == null) {
+            return;
+        }
+        Catalog cat = new Catalog();
+        Map<Long, long[]> pending = new HashMap<>();
+        Map<String, EnvironmentHistory> histories = new TreeMap<>();
+        try (DataInputStream in = Snapshots.input(stored.data())) {
+            cat.read(in);
+            for (int i = in.readInt(); i > 0; i--) {
+                pending.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
+            }
+            for (int i = in.readInt(); i > 0; i--) {
+                String name = in.readUTF();
+                EnvironmentHistory h = new EnvironmentHistory(name, cat, failureWindow, OUTLIER_WINDOW, OUTLIER_MIN_SAMPLES);
+                h.read(in);
+                histories.put(name, h);
+            }
+            if (in.read() != -1) {
+                throw new IOException("trailing bytes");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "the stored telemetry aggregates could not be read; folding the whole ledger", e);
+            return;
+        }
+        catalog = cat;
+        open = pending;
+        environments = histories;
+        events.restore(stored.eventMark());
+        changes.restore(stored.changeMark());
+        verifications.restore(stored.verificationMark());
+        storedTotal = stored.total();
     }
 
     private void readChanges(Connection c) throws SQLException {
         try (PreparedStatement q = c.prepareStatement("SELECT id, artifact, digest, commit_micros, hotfix FROM "
-                + "release_line_telemetry_change WHERE id > ? ORDER BY id")) {
-            q.setLong(1, changes.mark());
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next() && changes.accept(rs.getLong(1))) {
-                    catalog.change(catalog.digest(catalog.artifact(rs.getString(2)), rs.getString(3)), rs.getLong(4), rs.getBoolean(5));
+                + "release_line_telemetry_change WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
+            q.setFetchSize(PAGE);
+            boolean more = true;
+            while (more) {
+                q.setLong(1, changes.mark());
+                int rows = 0;
+                boolean stopped = false;
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        if (!changes.accept(rs.getLong(1))) {
+                            stopped = true;
+                            break;
+                        }
+                        catalog.change(catalog.digest(catalog.artifact(rs.getString(2)), rs.getString(3)), rs.getLong(4), rs.getBoolean(5));
+                    }
                 }
+                more = !stopped && rows == PAGE;
             }
         }
     }
@@ -341,47 +467,55 @@ public final class DeliveryTelemetry {
         long folded = 0;
         try (PreparedStatement q = c.prepareStatement("SELECT id, promotion_id, environment, artifact, "
                 + "CASE WHEN kind IN ('DEPLOYED', 'FAILED') THEN digest END, kind, at_micros "
-                + "FROM release_line_promotion_event WHERE id > ? ORDER BY id")) {
-            q.setFetchSize(FETCH);
-            q.setLong(1, events.mark());
-            try (ResultSet rs = q.executeQuery()) {
-                String lastEnv = null;
-                EnvironmentHistory h = null;
-                while (rs.next()) {
-                    if (!events.accept(rs.getLong(1))) {
-                        break;
-                    }
-                    folded++;
-                    long pid = rs.getLong(2);
-                    String env = rs.getString(3);
-                    if (!env.equals(lastEnv)) {
-                        lastEnv = env;
-                        h = fold(env);
-                    }
-                    String kind = rs.getString(6);
-                    long at = rs.getLong(7);
-                    h.counted(LedgerKind.valueOf(kind));
-                    switch (kind) {
-                        case "REQUESTED" -> open.put(pid, new long[] {at, Long.MIN_VALUE});
-                        case "STARTED" -> open.computeIfAbsent(pid, k -> new long[] {at, Long.MIN_VALUE})[1] = at;
-                        case "DEPLOYED" -> {
-                            int art = catalog.artifact(rs.getString(4));
-                            long[] times = open.remove(pid);
-                            h.deployed(pid, art, catalog.digest(art, rs.getString(5)), at, times == null ? Long.MIN_VALUE : times[1]);
+                + "FROM release_line_promotion_event WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
+            q.setFetchSize(PAGE);
+            boolean more = true;
+            while (more) {
+                q.setLong(1, events.mark());
+                int rows = 0;
+                boolean stopped = false;
+                try (ResultSet rs = q.executeQuery()) {
+                    String lastEnv = null;
+                    EnvironmentHistory h = null;
+                    while (rs.next()) {
+                        rows++;
+                        if (!events.accept(rs.getLong(1))) {
+                            stopped = true;
+                            break;
                         }
-                        case "FAILED" -> {
-                            int art = catalog.artifact(rs.getString(4));
-                            open.remove(pid);
-                            h.failed(pid, art, catalog.digest(art, rs.getString(5)), at);
+                        folded++;
+                        long pid = rs.getLong(2);
+                        String env = rs.getString(3);
+                        if (!env.equals(lastEnv)) {
+                            lastEnv = env;
+                            h = fold(env);
                         }
-                        case "ROLLED_BACK" -> {
-                            long[] times = open.remove(pid);
-                            h.rolledBack(catalog.artifact(rs.getString(4)), at, times == null ? at : times[0]);
+                        String kind = rs.getString(6);
+                        long at = rs.getLong(7);
+                        h.counted(LedgerKind.valueOf(kind));
+                        switch (kind) {
+                            case "REQUESTED" -> open.put(pid, new long[] {at, Long.MIN_VALUE});
+                            case "STARTED" -> open.computeIfAbsent(pid, k -> new long[] {at, Long.MIN_VALUE})[1] = at;
+                            case "DEPLOYED" -> {
+                                int art = catalog.artifact(rs.getString(4));
+                                long[] times = open.remove(pid);
+                                h.deployed(pid, art, catalog.digest(art, rs.getString(5)), at, times == null ? Long.MIN_VALUE : times[1]);
+                            }
+                            case "FAILED" -> {
+                                int art = catalog.artifact(rs.getString(4));
+                                open.remove(pid);
+                                h.failed(pid, art, catalog.digest(art, rs.getString(5)), at);
+                            }
+                            case "ROLLED_BACK" -> {
+                                long[] times = open.remove(pid);
+                                h.rolledBack(catalog.artifact(rs.getString(4)), at, times == null ? at : times[0]);
+                            }
+                            case "CANCELLED", "REFUSED", "REJECTED" -> open.remove(pid);
+                            default -> { } // APPROVED, VERIFIED: no figure depends on them
                         }
-                        case "CANCELLED", "REFUSED", "REJECTED" -> open.remove(pid);
-                        default -> { } // APPROVED, VERIFIED: no figure depends on them
                     }
                 }
+                more = !stopped && rows == PAGE;
             }
         }
         return folded;

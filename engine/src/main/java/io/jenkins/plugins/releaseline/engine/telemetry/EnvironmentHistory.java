@@ -1,6 +1,9 @@
 package io.jenkins.plugins.releaseline.engine.telemetry;
 
 import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -51,8 +54,8 @@ final class EnvironmentHistory {
 
     /** artifact -> index of its latest green change, or -1 when the latest green was a rollback. */
     private final Map<Integer, Integer> lastGreen = new HashMap<>();
-    /** artifact -> the time of its latest rollback deployment. */
-    private final Map<Integer, Long> lastRollbackAt = new HashMap<>();
+    /** artifact -> the times of its rollback deployments, in ledger order. */
+    private final Map<Integer, List<Long>> rollbacksOf = new HashMap<>();
     /** artifact -> incidents waiting for the artifact's next green deployment. */
     private final Map<Integer, List<Integer>> waiting = new HashMap<>();
     /** digest -> failed attempts since it last went green. */
@@ -109,7 +112,7 @@ final class EnvironmentHistory {
         }
         addIncident(Math.min(requestedAt, atMicros), atMicros, art, IncidentKind.ROLLBACK);
         lastGreen.put(art, -1);
-        lastRollbackAt.put(art, atMicros);
+        rollbacksOf.computeIfAbsent(art, k -> new ArrayList<>()).add(atMicros);
         restore(art, atMicros);
     }
 
@@ -157,9 +160,12 @@ final class EnvironmentHistory {
                 best = at[i];
             }
         }
-        Long rollback = lastRollbackAt.get(art);
-        if (rollback != null && rollback > t && (best < 0 || rollback < best)) {
-            best = rollback;
+        List<Long> rollbacks = rollbacksOf.getOrDefault(art, List.of());
+        for (int i = rollbacks.size() - 1; i >= 0 && rollbacks.get(i) > t; i--) {
+            long rollback = rollbacks.get(i);
+            if (best < 0 || rollback < best) {
+                best = rollback;
+            }
         }
         return best;
     }
@@ -207,6 +213,143 @@ final class EnvironmentHistory {
         incArtifact[m] = art;
         incKind[m] = (byte) kind.ordinal();
         return m++;
+    }
+
+    // ------------------------------------------------------------------ stored aggregates
+
+    /** Writes everything folded so far (not the Andon pulls, which are read again on each call). */
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeLong(at[i]);
+            out.writeLong(promotion[i]);
+            out.writeInt(artifact[i]);
+            out.writeInt(digest[i]);
+            out.writeByte(flags[i]);
+        }
+        out.writeInt(m);
+        for (int j = 0; j < m; j++) {
+            out.writeLong(incStart[j]);
+            out.writeLong(incEnd[j]);
+            out.writeInt(incArtifact[j]);
+            out.writeByte(incKind[j]);
+        }
+        out.writeInt(lastGreen.size());
+        for (Map.Entry<Integer, Integer> e : lastGreen.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeInt(e.getValue());
+        }
+        out.writeInt(rollbacksOf.size());
+        for (Map.Entry<Integer, List<Long>> e : rollbacksOf.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (long t : e.getValue()) {
+                out.writeLong(t);
+            }
+        }
+        out.writeInt(waiting.size());
+        for (Map.Entry<Integer, List<Integer>> e : waiting.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (int incident : e.getValue()) {
+                out.writeInt(incident);
+            }
+        }
+        out.writeInt(failuresOfDigest.size());
+        for (Map.Entry<Integer, Integer> e : failuresOfDigest.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeInt(e.getValue());
+        }
+        for (DescriptiveStatistics recent : List.of(durations, failureCounts)) {
+            double[] values = recent.getValues();
+            out.writeInt(values.length);
+            for (double v : values) {
+                out.writeDouble(v);
+            }
+        }
+        out.writeInt(outliers.size());
+        for (DeploymentOutlier o : outliers) {
+            out.writeUTF(o.artifact());
+            out.writeLong(o.promotionId());
+            out.writeLong(micros(o.deployedAt()));
+            out.writeUTF(o.measure());
+            out.writeDouble(o.value());
+            out.writeDouble(o.mean());
+            out.writeDouble(o.standardDeviation());
+            out.writeLong(o.samples());
+        }
+        out.writeInt(kinds.length);
+        for (long k : kinds) {
+            out.writeLong(k);
+        }
+    }
+
+    /** Reads what {@link #write} wrote into this empty history. */
+    void read(DataInputStream in) throws IOException {
+        n = in.readInt();
+        int size = Math.max(64, n + 64);
+        at = new long[size];
+        promotion = new long[size];
+        artifact = new int[size];
+        digest = new int[size];
+        flags = new byte[size];
+        for (int i = 0; i < n; i++) {
+            at[i] = in.readLong();
+            promotion[i] = in.readLong();
+            artifact[i] = in.readInt();
+            digest[i] = in.readInt();
+            flags[i] = in.readByte();
+        }
+        m = in.readInt();
+        size = Math.max(16, m + 16);
+        incStart = new long[size];
+        incEnd = new long[size];
+        incArtifact = new int[size];
+        incKind = new byte[size];
+        for (int j = 0; j < m; j++) {
+            incStart[j] = in.readLong();
+            incEnd[j] = in.readLong();
+            incArtifact[j] = in.readInt();
+            incKind[j] = in.readByte();
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            lastGreen.put(in.readInt(), in.readInt());
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            int art = in.readInt();
+            List<Long> times = new ArrayList<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                times.add(in.readLong());
+            }
+            rollbacksOf.put(art, times);
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            int art = in.readInt();
+            List<Integer> open = new ArrayList<>();
+            for (int k = in.readInt(); k > 0; k--) {
+                open.add(in.readInt());
+            }
+            waiting.put(art, open);
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            failuresOfDigest.put(in.readInt(), in.readInt());
+        }
+        for (DescriptiveStatistics recent : List.of(durations, failureCounts)) {
+            for (int i = in.readInt(); i > 0; i--) {
+                recent.addValue(in.readDouble());
+            }
+        }
+        for (int i = in.readInt(); i > 0; i--) {
+            outliers.add(new DeploymentOutlier(name, in.readUTF(), in.readLong(), instant(in.readLong()), in.readUTF(),
+                    in.readDouble(), in.readDouble(), in.readDouble(), in.readLong()));
+        }
+        int count = in.readInt();
+        if (count != kinds.length) {
+            throw new IOException("the stored aggregates count " + count + " ledger kinds, this version " + kinds.length);
+        }
+        for (int k = 0; k < count; k++) {
+            kinds[k] = in.readLong();
+        }
     }
 
     // ------------------------------------------------------------------ reading

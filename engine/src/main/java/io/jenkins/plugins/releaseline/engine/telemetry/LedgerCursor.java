@@ -20,6 +20,12 @@ final class LedgerCursor {
         return mark;
     }
 
+    /** Starts from a stored mark: everything up to it has been folded. */
+    void restore(long storedMark) {
+        mark = storedMark;
+        gapAt = -1;
+    }
+
     /** Whether row {@code id} (read in id order after the mark) may be folded now; if so the mark moves to it. */
     boolean accept(long id) {
         if (id <= mark) {

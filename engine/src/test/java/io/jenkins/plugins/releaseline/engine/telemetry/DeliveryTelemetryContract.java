@@ -7,6 +7,8 @@ import io.jenkins.plugins.releaseline.engine.andon.Freeze;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeScope;
 import io.jenkins.plugins.releaseline.engine.andon.PullRequest;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,6 +16,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +172,10 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
 
     @Test
     void incrementalFiguresEqualAFreshComputationAfterEveryStep() {
+        // the instance under test stores its aggregates every 7 records, so a new instance starts from stored
+        // aggregates that lag behind and folds the tail; another stores after every fold
+        DeliveryTelemetry lagging = persisting(7);
+        DeliveryTelemetry eager = persisting(1);
         Random random = new Random(20261125L);
         int next = 0;
         for (int step = 0; step < 30; step++) {
@@ -192,10 +200,29 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
                 clock.advance(Duration.ofMinutes(1 + random.nextInt(120)));
                 board.release("dave", f.id(), null);
             }
+            if (random.nextInt(3) == 0) {
+                // a record the build adds after the fact: a failed verification of the latest deployment
+                latestDeployed("staging").ifPresent(id -> telemetry.recordFailedVerification("monitor", id, null));
+            }
             Instant to = clock.instant().plusSeconds(1);
             DoraFigures incremental = telemetry.figures("staging", null, T0, to);
-            DoraFigures fresh = new DeliveryTelemetry(store, audit, clock).figures("staging", null, T0, to);
+            DeliveryTelemetry full = fullFold();
+            DoraFigures fresh = full.figures("staging", null, T0, to);
             assertThat(incremental).as("step %d", step).isEqualTo(fresh);
+            assertThat(lagging.figures("staging", null, T0, to)).as("step %d, lagging", step).isEqualTo(fresh);
+            assertThat(eager.figures("staging", null, T0, to)).as("step %d, eager", step).isEqualTo(fresh);
+            for (int restart = 0; restart < 2; restart++) {
+                // a controller start: a new instance over the same store, from the stored aggregates
+                DeliveryTelemetry restarted = persisting(restart == 0 ? 7 : 1);
+                assertThat(restarted.figures("staging", null, T0, to)).as("step %d, restarted", step).isEqualTo(fresh);
+                assertThat(restarted.figures("staging", "app", T0, to)).as("step %d, app", step)
+                        .isEqualTo(full.figures("staging", "app", T0, to));
+                assertThat(restarted.outliers("staging", T0, to)).isEqualTo(full.outliers("staging", T0, to));
+                assertThat(restarted.trend("staging", 30, ZoneId.of("Europe/Berlin")))
+                        .isEqualTo(full.trend("staging", 30, ZoneId.of("Europe/Berlin")));
+                assertThat(restarted.ledgerCounts()).isEqualTo(full.ledgerCounts());
+                assertThat(restarted.highWaterMark()).isEqualTo(full.highWaterMark());
+            }
         }
         assertThat(telemetry.figures("staging", null, T0, clock.instant().plusSeconds(1)).changes()).isGreaterThan(10);
         assertThat(telemetry.refresh()).isZero();
@@ -203,6 +230,133 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         deploy("staging", hex(999), Duration.ofMinutes(3), true);
         assertThat(telemetry.refresh()).isEqualTo(3);
         assertThat(telemetry.highWaterMark()).isEqualTo(mark + 3);
+    }
+
+    @Test
+    void aControllerStartMidHistoryFoldsOnlyTheRecordsAfterTheStoredMarks() {
+        weekInProd();
+        Instant to = clock.instant();
+        DeliveryTelemetry first = persisting(1);
+        long all = first.refresh();
+        assertThat(all).isGreaterThan(20);
+        // the stored aggregates hold everything so far: a new instance folds nothing more
+        DeliveryTelemetry second = persisting(1);
+        assertThat(second.refresh()).isZero();
+        assertThat(second.highWaterMark()).isEqualTo(first.highWaterMark());
+        assertThat(second.figures("prod", null, T0, to)).isEqualTo(fullFold().figures("prod", null, T0, to));
+        // more history, stored by nobody yet: the next start folds just that tail
+        at(h(101, 0));
+        commit('c', h(100, 30), false);
+        deploy("staging", 'c', Duration.ofMinutes(1), true);
+        deploy("prod", 'c', Duration.ofMinutes(4), true);
+        deploy("staging", '1', Duration.ofMinutes(1), true);
+        Promotion failed = deploy("prod", '1', Duration.ofMinutes(2), false);
+        Instant later = clock.instant().plusSeconds(1);
+        DeliveryTelemetry third = persisting(1);
+        assertThat(third.refresh()).isEqualTo(12);
+        DeliveryTelemetry full = fullFold();
+        DoraFigures prod = third.figures("prod", null, T0, later);
+        assertThat(prod).isEqualTo(full.figures("prod", null, T0, later));
+        assertThat(prod.deployments()).isEqualTo(7);
+        assertThat(prod.changes()).isEqualTo(9);
+        assertThat(prod.failedChanges()).isEqualTo(5);
+        assertThat(prod.unrestored()).isEqualTo(1);
+        assertThat(third.figures("staging", null, T0, later)).isEqualTo(full.figures("staging", null, T0, later));
+        assertThat(third.ledgerCounts()).isEqualTo(full.ledgerCounts());
+        assertThat(third.outliers("prod", T0, later)).isEqualTo(full.outliers("prod", T0, later));
+        // the week's six deployments and seven changes, plus C (green) and 1 (failed, not restored yet)
+        // the first instance was not told: it folds the same tail itself and agrees
+        assertThat(first.refresh()).isEqualTo(12);
+        assertThat(first.figures("prod", null, T0, later)).isEqualTo(prod);
+        assertThat(failed.id()).isPositive();
+    }
+
+    @Test
+    void aRecordCommittedLateBehindAGapIsFoldedAfterARestart() throws Exception {
+        weekInProd();
+        // another transaction takes the next ledger id and commits only later
+        CountDownLatch taken = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        long lateAt = EnvironmentHistory.micros(clock.instant());
+        Thread late = new Thread(() -> store.inTransaction(c -> {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_promotion_event (promotion_id, environment, "
+                    + "artifact, version, digest, kind, principal, at_micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ins.setLong(1, 100_000);
+                ins.setString(2, "prod");
+                ins.setString(3, "app");
+                ins.setString(4, "9.9");
+                ins.setString(5, digest('9'));
+                ins.setString(6, "DEPLOYED");
+                ins.setString(7, "ci");
+                ins.setLong(8, lateAt);
+                ins.executeUpdate();
+            }
+            taken.countDown();
+            try {
+                commit.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        late.start();
+        assertThat(taken.await(60, TimeUnit.SECONDS)).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+        deploy("staging", '2', Duration.ofMinutes(1), true);
+        deploy("prod", '2', Duration.ofMinutes(3), true);
+        Instant to = clock.instant().plusSeconds(1);
+        DeliveryTelemetry waiting = new DeliveryTelemetry(store, audit, clock, DeliveryTelemetry.DEFAULT_FAILURE_WINDOW,
+                TimeUnit.MINUTES.toNanos(10), 1);
+        long before = waiting.figures("prod", null, T0, to).deployments();
+        long markBeforeGap = waiting.highWaterMark();
+        commit.countDown();
+        late.join(60_000);
+        assertThat(late.isAlive()).isFalse();
+        // the stored mark stops before the gap: a new instance folds the late record and what follows it
+        DeliveryTelemetry restarted = persisting(1);
+        DoraFigures after = restarted.figures("prod", null, T0, to);
+        assertThat(after.deployments()).isEqualTo(before + 2);
+        assertThat(restarted.highWaterMark()).isEqualTo(markBeforeGap + 7);
+        assertThat(after).isEqualTo(fullFold().figures("prod", null, T0, to));
+        assertThat(waiting.figures("prod", null, T0, to)).isEqualTo(after);
+    }
+
+    @Test
+    void storedAggregatesOfAnotherFailureWindowAreNotUsed() {
+        weekInProd();
+        Instant to = clock.instant();
+        long all = persisting(1).refresh();
+        DeliveryTelemetry hour = new DeliveryTelemetry(store, audit, clock, Duration.ofHours(1), DeliveryTelemetry.SETTLE_NANOS, 1);
+        assertThat(hour.refresh()).isEqualTo(all);
+        DoraFigures prod = hour.figures("prod", null, T0, to);
+        assertThat(prod).isEqualTo(new DeliveryTelemetry(store, audit, clock, Duration.ofHours(1), DeliveryTelemetry.SETTLE_NANOS, 0)
+                .figures("prod", null, T0, to));
+        // within 1 h: B's failed attempt, and F (verification failed 30 min after); within 24 h also B (rolled back
+        // 80 min after) and D (hotfixed 2 h after)
+        assertThat(prod.failedChanges()).isEqualTo(2);
+        assertThat(persisting(1).figures("prod", null, T0, to).failedChanges()).isEqualTo(4);
+    }
+
+    private DeliveryTelemetry persisting(long storeEvery) {
+        return new DeliveryTelemetry(store, audit, clock, DeliveryTelemetry.DEFAULT_FAILURE_WINDOW, DeliveryTelemetry.SETTLE_NANOS, storeEvery);
+    }
+
+    /** A new instance that ignores the stored aggregates and folds the whole ledger. */
+    private DeliveryTelemetry fullFold() {
+        return new DeliveryTelemetry(store, audit, clock, DeliveryTelemetry.DEFAULT_FAILURE_WINDOW, DeliveryTelemetry.SETTLE_NANOS, 0);
+    }
+
+    private java.util.Optional<Long> latestDeployed(String environment) {
+        return store.read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT id FROM release_line_promotion WHERE environment = ? "
+                    + "AND status = 'DEPLOYED' AND id NOT IN (SELECT promotion_id FROM release_line_telemetry_verification) "
+                    + "ORDER BY id DESC LIMIT 1")) {
+                q.setString(1, environment);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(rs.getLong(1)) : java.util.Optional.<Long>empty();
+                }
+            }
+        });
     }
 
     @Test
