@@ -3,7 +3,7 @@ package io.jenkins.plugins.releaseline.promotion;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.Api;
-import hudson.model.RootAction;
+import hudson.model.UnprotectedRootAction;
 import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.promotion.Deployment;
 import io.jenkins.plugins.releaseline.engine.promotion.Environment;
@@ -13,6 +13,9 @@ import io.jenkins.plugins.releaseline.engine.promotion.LockHolder;
 import io.jenkins.plugins.releaseline.engine.promotion.PendingApproval;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
+import io.jenkins.plugins.releaseline.telemetry.DeliveryPerformanceAction;
+import io.jenkins.plugins.releaseline.toggles.TogglesPage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,8 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.interceptor.RequirePOST;
@@ -34,9 +39,41 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  */
 @Extension
 @ExportedBean
-public class ReleaseLineRootAction implements RootAction {
+public class ReleaseLineRootAction implements UnprotectedRootAction {
 
     public static final int PAGE = 100;
+
+    // The one action at /release-line: Jenkins routes a URL to the first root action of that name, so the
+    // capabilities below it hang off this one. Unprotected because applications read a toggle export with an
+    // environment's token and no Jenkins account; every getter and doX here and below checks its own permission.
+    private final TogglesPage toggles = new TogglesPage();
+    private final DeliveryPerformanceAction performance = new DeliveryPerformanceAction();
+
+    /** {@code /release-line/toggles/}: the Feature toggles page and the flagd exports (they check their own permissions). */
+    public TogglesPage getToggles() {
+        return toggles;
+    }
+
+    /** {@code /release-line/performance/}: DORA figures per environment with the 90-day trend. */
+    public DeliveryPerformanceAction getPerformance() {
+        Jenkins.get().checkPermission(Jenkins.READ);
+        return performance;
+    }
+
+    /** {@code /release-line/prometheus}: the metrics in the Prometheus text format. */
+    public void doPrometheus(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
+        performance.doPrometheus(req, rsp);
+    }
+
+    /** {@code /release-line/dora}: the DORA page's data. */
+    public void doDora(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
+        performance.doDora(req, rsp);
+    }
+
+    /** {@code /release-line/postmortem?kind=freeze|rollback&id=N}: a postmortem starter to download. */
+    public void doPostmortem(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
+        performance.doPostmortem(req, rsp);
+    }
 
     @Override
     public String getIconFileName() {

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.releaseline.telemetry;
 
-import hudson.Extension;
 import hudson.model.RootAction;
 import io.jenkins.plugins.releaseline.engine.telemetry.DeliveryMetrics;
 import io.jenkins.plugins.releaseline.engine.telemetry.PostmortemStarter;
@@ -18,12 +17,12 @@ import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 
 /**
- * {@code /release-line/}: the delivery performance page (DORA figures per environment with a 90-day trend),
+ * {@code /release-line/performance/} (served by the promotion capability's {@code ReleaseLineRootAction}, which owns
+ * {@code /release-line}): the delivery performance page (DORA figures per environment with a 90-day trend),
  * {@code /release-line/dora} (its JSON), {@code /release-line/prometheus} (the metrics in the Prometheus text
  * format) and {@code /release-line/postmortem?kind=freeze|rollback&id=N} (a postmortem starter to download).
  * Every endpoint reads; none changes anything. Each needs Overall/Read.
  */
-@Extension
 public class DeliveryPerformanceAction implements RootAction {
 
     public static final String URL = "release-line";

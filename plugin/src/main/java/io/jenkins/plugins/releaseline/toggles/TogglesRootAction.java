@@ -1,17 +1,17 @@
 package io.jenkins.plugins.releaseline.toggles;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.Extension;
 import hudson.model.UnprotectedRootAction;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 
 /**
- * {@code /release-line/}: unprotected so that an application holding an environment's token can read its flagd
+ * Not registered: {@code /release-line} belongs to the promotion capability's {@code ReleaseLineRootAction}, which
+ * serves {@link TogglesPage} at {@code /release-line/toggles/}. Kept for its side-panel rules.
+ * Unprotected so that an application holding an environment's token can read its flagd
  * export without a Jenkins account; every page and endpoint below checks its own permission.
  */
-@Extension
 public class TogglesRootAction implements UnprotectedRootAction {
 
     private final TogglesPage toggles = new TogglesPage();

@@ -71,7 +71,7 @@ class DeliveryPerformanceActionTest {
         assertTrue(json.contains("\"deployments\":2"), json);
 
         // the page loads with its adjuncts and the container the script fills
-        String html = wc.goTo("release-line/").getWebResponse().getContentAsString();
+        String html = wc.goTo("release-line/performance/").getWebResponse().getContentAsString();
         assertTrue(html.contains("id=\"release-line-dora\""), html);
     }
 
