@@ -1,5 +1,6 @@
 package io.jenkins.plugins.releaseline.engine.promotion;
 
+import io.jenkins.plugins.releaseline.engine.telemetry.TelemetryFacts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -168,10 +169,14 @@ final class PromotionLedger {
             ins.setString(10, comment);
             ins.setString(11, verdictsJson);
             ins.executeUpdate();
+            long id;
             try (ResultSet keys = ins.getGeneratedKeys()) {
                 keys.next();
-                return keys.getLong(1);
+                id = keys.getLong(1);
             }
+            // the outcome's fact for the DORA figures commits with it
+            TelemetryFacts.ledgerRecord(c, id, p.id(), p.environment(), p.artifact().name(), p.artifact().digest().value(), kind, micros(now));
+            return id;
         }
     }
 

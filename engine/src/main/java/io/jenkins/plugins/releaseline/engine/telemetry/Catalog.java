@@ -3,118 +3,156 @@ package io.jenkins.plugins.releaseline.engine.telemetry;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-/** Artifact names and digests as small integers, and what is known of each digest's change (commit time, hotfix). */
+/**
+ * The numbers the facts use (migration V53) for environment and artifact names, and what is known of each digest
+ * number's change (commit time, hotfix). Digest numbers are the store's identity values: dense, so arrays.
+ */
 final class Catalog {
 
+    private final Map<Integer, String> names = new HashMap<>();
+    private final Map<Integer, Integer> kinds = new HashMap<>();
     private final Map<String, Integer> artifacts = new HashMap<>();
-    private final List<String> artifactNames = new ArrayList<>();
-    /** Per artifact number: digest -> digest number. */
-    private final List<Map<String, Integer>> digestsOf = new ArrayList<>();
-    private int digestCount;
-    private int[] digestArtifact = new int[1024];
-    private String[] digestNames = new String[1024];
-    private long[] commitMicros = new long[1024];
-    private boolean[] hotfix = new boolean[1024];
+    private long[] commitMicros = new long[0];
+    private boolean[] hotfix = new boolean[0];
 
-    int artifact(String name) {
-        Integer i = artifacts.get(name);
-        if (i == null) {
-            i = artifactNames.size();
-            artifacts.put(name, i);
-            artifactNames.add(name);
-            digestsOf.add(new HashMap<>());
+    /** Reads the names numbered since {@code after}; returns the highest number read. */
+    int readNames(Connection c, int after) throws SQLException {
+        int last = after;
+        try (PreparedStatement q = c.prepareStatement("SELECT id, kind, name FROM release_line_telemetry_name WHERE id > ? ORDER BY id")) {
+            q.setInt(1, after);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    last = rs.getInt(1);
+                    name(last, rs.getInt(2), rs.getString(3));
+                }
+            }
         }
-        return i;
+        return last;
     }
 
-    /** The artifact's number, or -1 if the ledger never named it. */
+    /** The name of number {@code id}, read from the store if this catalog does not know it yet. */
+    String name(Connection c, int id) throws SQLException {
+        String name = names.get(id);
+        if (name == null) {
+            try (PreparedStatement q = c.prepareStatement("SELECT kind, name FROM release_line_telemetry_name WHERE id = ?")) {
+                q.setInt(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("telemetry fact names " + id + ", which release_line_telemetry_name does not hold");
+                    }
+                    name(id, rs.getInt(1), rs.getString(2));
+                    name = rs.getString(2);
+                }
+            }
+        }
+        return name;
+    }
+
+    /** The number of artifact {@code name}, read from the store if this catalog does not know it; -1 if it has none. */
+    int artifact(Connection c, String name) throws SQLException {
+        Integer id = artifacts.get(name);
+        if (id != null) {
+            return id;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT id FROM release_line_telemetry_name WHERE kind = ? AND name = ?")) {
+            q.setInt(1, TelemetryFacts.ARTIFACT_NAME);
+            q.setString(2, name);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return -1;
+                }
+                name(rs.getInt(1), TelemetryFacts.ARTIFACT_NAME, name);
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private void name(int id, int kind, String name) {
+        names.put(id, name);
+        kinds.put(id, kind);
+        if (kind == TelemetryFacts.ARTIFACT_NAME) {
+            artifacts.put(name, id);
+        }
+    }
+
+    /** The artifact's number, or -1 if no fact folded so far named it. */
     int knownArtifact(String name) {
         return artifacts.getOrDefault(name, -1);
     }
 
-    String artifactName(int i) {
-        return artifactNames.get(i);
+    String artifactName(int id) {
+        return names.get(id);
     }
 
-    int digest(int art, String digest) {
-        Map<String, Integer> of = digestsOf.get(art);
-        Integer i = of.get(digest);
-        if (i == null) {
-            i = add(art, digest);
-            of.put(digest, i);
-        }
-        return i;
-    }
-
-    private int add(int art, String digest) {
-        int i = digestCount++;
-        if (i == commitMicros.length) {
-            int size = i * 2;
+    void change(long digest, long commit, boolean isHotfix) {
+        int d = index(digest);
+        if (d >= commitMicros.length) {
+            int size = Math.max(1024, Integer.highestOneBit(d) * 2);
+            int from = commitMicros.length;
             commitMicros = Arrays.copyOf(commitMicros, size);
+            Arrays.fill(commitMicros, from, size, Long.MIN_VALUE);
             hotfix = Arrays.copyOf(hotfix, size);
-            digestArtifact = Arrays.copyOf(digestArtifact, size);
-            digestNames = Arrays.copyOf(digestNames, size);
         }
-        commitMicros[i] = Long.MIN_VALUE;
-        digestArtifact[i] = art;
-        digestNames[i] = digest;
-        return i;
+        commitMicros[d] = commit;
+        hotfix[d] = isHotfix;
     }
 
-    void change(int dig, long commit, boolean isHotfix) {
-        commitMicros[dig] = commit;
-        hotfix[dig] = isHotfix;
-    }
-
+    /** When the change of digest number {@code dig} was committed; {@code Long.MIN_VALUE} when nobody recorded it. */
     long commitMicros(int dig) {
-        return commitMicros[dig];
+        return dig < commitMicros.length ? commitMicros[dig] : Long.MIN_VALUE;
     }
 
     boolean hotfix(int dig) {
-        return hotfix[dig];
+        return dig < hotfix.length && hotfix[dig];
+    }
+
+    static int index(long digest) {
+        if (digest < 0 || digest > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("telemetry digest number " + digest + " is outside what the aggregates hold");
+        }
+        return (int) digest;
     }
 
     // ------------------------------------------------------------------ stored aggregates
 
     void write(DataOutputStream out) throws IOException {
-        out.writeInt(artifactNames.size());
-        for (String name : artifactNames) {
-            out.writeUTF(name);
+        out.writeInt(names.size());
+        for (Map.Entry<Integer, String> e : names.entrySet()) {
+            out.writeInt(e.getKey());
+            out.writeByte(kinds.get(e.getKey()));
+            out.writeUTF(e.getValue());
         }
-        out.writeInt(digestCount);
-        for (int i = 0; i < digestCount; i++) {
-            out.writeInt(digestArtifact[i]);
-            Snapshots.writeDigest(out, digestNames[i]);
-            out.writeLong(commitMicros[i]);
-            out.writeBoolean(hotfix[i]);
+        int known = 0;
+        for (int d = 0; d < commitMicros.length; d++) {
+            if (commitMicros[d] != Long.MIN_VALUE || hotfix[d]) {
+                known++;
+            }
+        }
+        out.writeInt(known);
+        for (int d = 0; d < commitMicros.length; d++) {
+            if (commitMicros[d] != Long.MIN_VALUE || hotfix[d]) {
+                out.writeInt(d);
+                out.writeLong(commitMicros[d]);
+                out.writeBoolean(hotfix[d]);
+            }
         }
     }
 
     /** Reads what {@link #write} wrote into this empty catalog. */
     void read(DataInputStream in) throws IOException {
-        int names = in.readInt();
-        for (int i = 0; i < names; i++) {
-            artifact(in.readUTF());
+        for (int i = in.readInt(); i > 0; i--) {
+            name(in.readInt(), in.readByte(), in.readUTF());
         }
-        int count = in.readInt();
-        int size = Math.max(1024, Integer.highestOneBit(Math.max(1, count)) * 2);
-        commitMicros = new long[size];
-        hotfix = new boolean[size];
-        digestArtifact = new int[size];
-        digestNames = new String[size];
-        for (int i = 0; i < count; i++) {
-            int art = in.readInt();
-            String digest = Snapshots.readDigest(in);
-            int d = add(art, digest);
-            digestsOf.get(art).put(digest, d);
-            commitMicros[d] = in.readLong();
-            hotfix[d] = in.readBoolean();
+        for (int i = in.readInt(); i > 0; i--) {
+            change(in.readInt(), in.readLong(), in.readBoolean());
         }
     }
 }

@@ -33,9 +33,11 @@ import java.util.logging.Logger;
 
 /**
  * DORA figures from the stored records: the promotion ledger (deployments, failures, rollbacks), the changes
- * builds record here (commit times, hotfixes), failed verifications, and the freeze board (Andon pulls). Every
- * ledger record is folded once into per-environment running aggregates; each call first folds what arrived
- * since the last one (read from a high-water mark), then answers from the aggregates. Nothing is sampled.
+ * builds record here (commit times, hotfixes), failed verifications, and the freeze board (Andon pulls). The
+ * ledger's outcomes and the changes reach the fold as facts ({@link TelemetryFacts}: a few numbers each, written
+ * with the record they come from). Every fact is folded once into per-environment running aggregates; each call
+ * first folds what arrived since the last one (read from a high-water mark), then answers from the aggregates.
+ * Nothing is sampled.
  */
 public final class DeliveryTelemetry {
 
@@ -43,9 +45,9 @@ public final class DeliveryTelemetry {
     public static final int OUTLIER_WINDOW = 50;
     public static final int OUTLIER_MIN_SAMPLES = 10;
     static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** Ledger records read per query: keyset pages keep every result small (H2 spools a large one to disk). */
+    /** Facts read per query: keyset pages keep every result small (H2 spools a large one to disk). */
     static final int PAGE = 20_000;
-    /** Store the aggregates again once this many records (ledger, changes, verifications) were folded since. */
+    /** Store the aggregates again once this many records (facts, verifications) were folded since. */
     public static final long DEFAULT_STORE_EVERY = 10_000;
     private static final Logger LOG = Logger.getLogger(DeliveryTelemetry.class.getName());
     private static final int MAX_COMMIT_ID = 100;
@@ -61,11 +63,10 @@ public final class DeliveryTelemetry {
     private boolean started;
     /** The marks' sum when the aggregates were last read from or written to the store. */
     private long storedTotal;
-    private final LedgerCursor events;
-    private final LedgerCursor changes;
+    private final LedgerCursor facts;
     private final LedgerCursor verifications;
-    /** Promotions not yet finished: id -> {requested, started} in micros. */
-    private Map<Long, long[]> open = new HashMap<>();
+    /** The highest name number read with the others (a name committed late is read when a fact first names it). */
+    private int nameMark;
 
     public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock) {
         this(store, audit, clock, DEFAULT_FAILURE_WINDOW, SETTLE_NANOS, DEFAULT_STORE_EVERY);
@@ -95,8 +96,7 @@ public final class DeliveryTelemetry {
             throw new IllegalArgumentException("storeEvery: " + storeEvery + " must be 0 (never) or positive");
         }
         this.storeEvery = storeEvery;
-        this.events = new LedgerCursor(settleNanos);
-        this.changes = new LedgerCursor(settleNanos);
+        this.facts = new LedgerCursor(settleNanos);
         this.verifications = new LedgerCursor(settleNanos);
     }
 
@@ -162,6 +162,7 @@ public final class DeliveryTelemetry {
                 }
                 throw e;
             }
+            TelemetryFacts.change(c, art, dig, EnvironmentHistory.micros(committedAt), hotfix);
             audit.append(c, who, new AuditEvent("telemetry.change", AuditScope.of(AuditScope.Kind.ARTIFACT, art),
                     hotfix ? "hotfix" : null, null, "{\"digest\":\"" + dig + "\",\"commit\":" + (commit == null ? "null"
                     : "\"" + commit.replace("\\", "\\\\").replace("\"", "\\\"") + "\"") + ",\"committedAt\":\"" + committedAt + "\"}"));
@@ -302,23 +303,28 @@ public final class DeliveryTelemetry {
         return List.copyOf(environments.keySet());
     }
 
-    /** Ledger records per environment and kind, everything folded so far (counters for the metrics endpoint). */
+    /**
+     * Ledger outcomes per environment and kind, everything folded so far (counters for the metrics endpoint): every
+     * kind but the records on the way ({@code REQUESTED}, {@code APPROVED}, {@code STARTED}).
+     */
     public synchronized Map<String, Map<LedgerKind, Long>> ledgerCounts() {
         refresh();
         Map<String, Map<LedgerKind, Long>> out = new TreeMap<>();
         environments.forEach((name, h) -> {
             Map<LedgerKind, Long> byKind = new java.util.EnumMap<>(LedgerKind.class);
             for (LedgerKind k : LedgerKind.values()) {
-                byKind.put(k, h.count(k));
+                if (TelemetryFacts.kindOf(k) != 0) {
+                    byKind.put(k, h.count(k));
+                }
             }
             out.put(name, byKind);
         });
         return out;
     }
 
-    /** The ledger record the aggregates have folded up to. */
+    /** The fact the aggregates have folded up to. */
     public synchronized long highWaterMark() {
-        return events.mark();
+        return facts.mark();
     }
 
     private EnvironmentHistory history(String environment) {
@@ -339,8 +345,8 @@ public final class DeliveryTelemetry {
     // ------------------------------------------------------------------ folding new records
 
     /**
-     * Folds every record stored since the last call; returns how many ledger records that was. The first call starts
-     * from the stored aggregates, when there are any, and folds only what came after their marks.
+     * Folds every record stored since the last call; returns how many facts (ledger outcomes, changes) that was. The
+     * first call starts from the stored aggregates, when there are any, and folds only what came after their marks.
      */
     public synchronized long refresh() {
         long folded = store.read(c -> {
@@ -348,8 +354,8 @@ public final class DeliveryTelemetry {
                 restore(c);
             }
             started = true;
-            readChanges(c);
-            long n = readEvents(c);
+            nameMark = catalog.readNames(c, nameMark);
+            long n = readFacts(c);
             readVerifications(c);
             readFreezes(c);
             return n;
@@ -362,14 +368,14 @@ public final class DeliveryTelemetry {
     }
 
     private long marks() {
-        return events.mark() + changes.mark() + verifications.mark();
+        return facts.mark() + verifications.mark();
     }
 
     /** Writes the aggregates with their marks to the store, unless another instance stored them as far already. */
     synchronized void storeAggregates() {
         Snapshots.Stored state;
         try {
-            state = new Snapshots.Stored(events.mark(), changes.mark(), verifications.mark(), encode());
+            state = new Snapshots.Stored(facts.mark(), verifications.mark(), encode());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -388,12 +394,6 @@ public final class DeliveryTelemetry {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
         DataOutputStream out = Snapshots.output(bytes);
         catalog.write(out);
-        out.writeInt(open.size());
-        for (Map.Entry<Long, long[]> e : open.entrySet()) {
-            out.writeLong(e.getKey());
-            out.writeLong(e.getValue()[0]);
-            out.writeLong(e.getValue()[1]);
-        }
         out.writeInt(environments.size());
         for (EnvironmentHistory h : environments.values()) {
             out.writeUTF(h.name);
@@ -410,13 +410,9 @@ public final class DeliveryTelemetry {
             return;
         }
         Catalog cat = new Catalog();
-        Map<Long, long[]> pending = new HashMap<>();
         Map<String, EnvironmentHistory> histories = new TreeMap<>();
         try (DataInputStream in = Snapshots.input(stored.data())) {
             cat.read(in);
-            for (int i = in.readInt(); i > 0; i--) {
-                pending.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
-            }
             for (int i = in.readInt(); i > 0; i--) {
                 String name = in.readUTF();
                 EnvironmentHistory h = new EnvironmentHistory(name, cat, failureWindow, OUTLIER_WINDOW, OUTLIER_MIN_SAMPLES);
@@ -431,87 +427,69 @@ public final class DeliveryTelemetry {
             return;
         }
         catalog = cat;
-        open = pending;
         environments = histories;
-        events.restore(stored.eventMark());
-        changes.restore(stored.changeMark());
+        facts.restore(stored.factMark());
         verifications.restore(stored.verificationMark());
         storedTotal = stored.total();
     }
 
-    private void readChanges(Connection c) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT id, artifact, digest, commit_micros, hotfix FROM "
-                + "release_line_telemetry_change WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
-            q.setFetchSize(PAGE);
-            boolean more = true;
-            while (more) {
-                q.setLong(1, changes.mark());
-                int rows = 0;
-                boolean stopped = false;
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
-                        if (!changes.accept(rs.getLong(1))) {
-                            stopped = true;
-                            break;
-                        }
-                        catalog.change(catalog.digest(catalog.artifact(rs.getString(2)), rs.getString(3)), rs.getLong(4), rs.getBoolean(5));
-                    }
-                }
-                more = !stopped && rows == PAGE;
-            }
-        }
-    }
-
-    private long readEvents(Connection c) throws SQLException {
+    private long readFacts(Connection c) throws SQLException {
         long folded = 0;
-        try (PreparedStatement q = c.prepareStatement("SELECT id, promotion_id, environment, artifact, "
-                + "CASE WHEN kind IN ('DEPLOYED', 'FAILED') THEN digest END, kind, at_micros "
-                + "FROM release_line_promotion_event WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, kind, environment, artifact, digest, promotion_id, requested_micros, "
+                + "started_micros, at_micros, hotfix FROM release_line_telemetry_fact WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
             q.setFetchSize(PAGE);
             boolean more = true;
+            int lastEnv = 0;
+            int lastArt = 0;
+            EnvironmentHistory h = null;
             while (more) {
-                q.setLong(1, events.mark());
+                q.setLong(1, facts.mark());
                 int rows = 0;
                 boolean stopped = false;
                 try (ResultSet rs = q.executeQuery()) {
-                    String lastEnv = null;
-                    EnvironmentHistory h = null;
                     while (rs.next()) {
                         rows++;
-                        if (!events.accept(rs.getLong(1))) {
+                        if (!facts.accept(rs.getLong(1))) {
                             stopped = true;
                             break;
                         }
                         folded++;
-                        long pid = rs.getLong(2);
-                        String env = rs.getString(3);
-                        if (!env.equals(lastEnv)) {
-                            lastEnv = env;
-                            h = fold(env);
+                        int kind = rs.getInt(2);
+                        int art = rs.getInt(4);
+                        int dig = Catalog.index(rs.getLong(5));
+                        long at = rs.getLong(9);
+                        if (kind == TelemetryFacts.CHANGE) {
+                            catalog.change(dig, at, rs.getBoolean(10));
+                            continue;
                         }
-                        String kind = rs.getString(6);
-                        long at = rs.getLong(7);
-                        h.counted(LedgerKind.valueOf(kind));
+                        int env = rs.getInt(3);
+                        if (h == null || env != lastEnv) {
+                            lastEnv = env;
+                            h = fold(catalog.name(c, env));
+                        }
+                        if (art != lastArt) {
+                            lastArt = art;
+                            catalog.name(c, art);
+                        }
+                        LedgerKind recorded = TelemetryFacts.ledgerKind(kind);
+                        if (recorded != null) {
+                            h.counted(recorded);
+                        }
+                        // only the columns each kind needs: reading a value costs as much as the fold of it
                         switch (kind) {
-                            case "REQUESTED" -> open.put(pid, new long[] {at, Long.MIN_VALUE});
-                            case "STARTED" -> open.computeIfAbsent(pid, k -> new long[] {at, Long.MIN_VALUE})[1] = at;
-                            case "DEPLOYED" -> {
-                                int art = catalog.artifact(rs.getString(4));
-                                long[] times = open.remove(pid);
-                                h.deployed(pid, art, catalog.digest(art, rs.getString(5)), at, times == null ? Long.MIN_VALUE : times[1]);
+                            case TelemetryFacts.DEPLOYED -> {
+                                long startedAt = rs.getLong(8);
+                                if (rs.wasNull()) {
+                                    startedAt = Long.MIN_VALUE;
+                                }
+                                h.deployed(rs.getLong(6), art, dig, at, startedAt);
                             }
-                            case "FAILED" -> {
-                                int art = catalog.artifact(rs.getString(4));
-                                open.remove(pid);
-                                h.failed(pid, art, catalog.digest(art, rs.getString(5)), at);
+                            case TelemetryFacts.FAILED -> h.failed(rs.getLong(6), art, dig, at);
+                            case TelemetryFacts.ROLLED_BACK -> {
+                                long requested = rs.getLong(7);
+                                h.rolledBack(art, at, rs.wasNull() ? at : requested);
                             }
-                            case "ROLLED_BACK" -> {
-                                long[] times = open.remove(pid);
-                                h.rolledBack(catalog.artifact(rs.getString(4)), at, times == null ? at : times[0]);
-                            }
-                            case "CANCELLED", "REFUSED", "REJECTED" -> open.remove(pid);
-                            default -> { } // APPROVED, VERIFIED: no figure depends on them
+                            default -> { } // verified, refused, rejected, cancelled: counted only
                         }
                     }
                 }
@@ -527,7 +505,7 @@ public final class DeliveryTelemetry {
             q.setLong(1, verifications.mark());
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next() && verifications.accept(rs.getLong(1))) {
-                    fold(rs.getString(3)).verificationFailed(rs.getLong(2), catalog.artifact(rs.getString(4)), rs.getLong(5));
+                    fold(rs.getString(3)).verificationFailed(rs.getLong(2), catalog.artifact(c, rs.getString(4)), rs.getLong(5));
                 }
             }
         }

@@ -12,8 +12,13 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.AbstractUnivariateStatistic;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.apache.commons.math3.stat.descriptive.UnivariateStatistic;
+import org.apache.commons.math3.stat.descriptive.moment.Mean;
+import org.apache.commons.math3.stat.descriptive.moment.Variance;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
+import org.apache.commons.math3.util.FastMath;
 
 /**
  * One environment's running aggregates, folded from the ledger in order: every change (a deployment that went
@@ -59,9 +64,10 @@ final class EnvironmentHistory {
     /** artifact -> incidents waiting for the artifact's next green deployment. */
     private final Map<Integer, List<Integer>> waiting = new HashMap<>();
     /** digest -> failed attempts since it last went green. */
-    private final Map<Integer, Integer> failuresOfDigest = new HashMap<>();
+    private final IntCounts failuresOfDigest = new IntCounts();
     private final DescriptiveStatistics durations;
     private final DescriptiveStatistics failureCounts;
+    private final Moments moments = new Moments();
     private final List<DeploymentOutlier> outliers = new ArrayList<>();
     /** Ledger records of this environment by kind ({@link LedgerKind} order), for the metrics endpoint. */
     private final long[] kinds = new long[LedgerKind.values().length];
@@ -88,8 +94,7 @@ final class EnvironmentHistory {
             }
         }
         int i = addChange(promotionId, art, dig, atMicros, (byte) 0);
-        int failures = failuresOfDigest.getOrDefault(dig, 0);
-        failuresOfDigest.remove(dig);
+        int failures = failuresOfDigest.remove(dig);
         if (startedAt != Long.MIN_VALUE) {
             check(i, "duration", (atMicros - startedAt) / 1_000_000.0, durations);
         }
@@ -100,7 +105,7 @@ final class EnvironmentHistory {
 
     void failed(long promotionId, int art, int dig, long atMicros) {
         addChange(promotionId, art, dig, atMicros, (byte) (FAILED_ATTEMPT | FAILED_CHANGE));
-        failuresOfDigest.merge(dig, 1, Integer::sum);
+        failuresOfDigest.increment(dig);
         waitForGreen(addIncident(atMicros, -1, art, IncidentKind.FAILED_DEPLOY), art);
     }
 
@@ -143,8 +148,9 @@ final class EnvironmentHistory {
 
     private void check(int change, String measure, double value, DescriptiveStatistics recent) {
         if (recent.getN() >= outlierMinSamples) {
-            double mean = recent.getMean();
-            double sd = recent.getStandardDeviation();
+            recent.apply(moments);
+            double mean = moments.mean;
+            double sd = moments.standardDeviation;
             if (Math.abs(value - mean) > 3 * sd && value != mean) {
                 outliers.add(new DeploymentOutlier(name, catalog.artifactName(artifact[change]), promotion[change],
                         instant(at[change]), measure, value, mean, sd, recent.getN()));
@@ -255,11 +261,7 @@ final class EnvironmentHistory {
                 out.writeInt(incident);
             }
         }
-        out.writeInt(failuresOfDigest.size());
-        for (Map.Entry<Integer, Integer> e : failuresOfDigest.entrySet()) {
-            out.writeInt(e.getKey());
-            out.writeInt(e.getValue());
-        }
+        failuresOfDigest.write(out);
         for (DescriptiveStatistics recent : List.of(durations, failureCounts)) {
             double[] values = recent.getValues();
             out.writeInt(values.length);
@@ -331,9 +333,7 @@ final class EnvironmentHistory {
             }
             waiting.put(art, open);
         }
-        for (int i = in.readInt(); i > 0; i--) {
-            failuresOfDigest.put(in.readInt(), in.readInt());
-        }
+        failuresOfDigest.read(in);
         for (DescriptiveStatistics recent : List.of(durations, failureCounts)) {
             for (int i = in.readInt(); i > 0; i--) {
                 recent.addValue(in.readDouble());
@@ -441,6 +441,30 @@ final class EnvironmentHistory {
         }
         double micros = new Median().evaluate(values, 0, count);
         return Duration.of(Math.round(micros), ChronoUnit.MICROS);
+    }
+
+    /**
+     * The window's mean and standard deviation in one call: what {@link DescriptiveStatistics#getMean()} and
+     * {@link DescriptiveStatistics#getStandardDeviation()} answer for two or more values (the same {@link Mean}, then
+     * {@link Variance} around it), without computing the mean twice.
+     */
+    private static final class Moments extends AbstractUnivariateStatistic {
+        private final Mean meanOf = new Mean();
+        private final Variance varianceOf = new Variance();
+        double mean;
+        double standardDeviation;
+
+        @Override
+        public double evaluate(double[] values, int begin, int length) {
+            mean = meanOf.evaluate(values, begin, length);
+            standardDeviation = length > 1 ? FastMath.sqrt(varianceOf.evaluate(values, mean, begin, length)) : 0.0;
+            return mean;
+        }
+
+        @Override
+        public UnivariateStatistic copy() {
+            return new Moments();
+        }
     }
 
     static long micros(Instant t) {

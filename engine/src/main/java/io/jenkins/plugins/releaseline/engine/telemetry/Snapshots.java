@@ -10,49 +10,45 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
- * The stored aggregates (migration V52): one binary state per failure window with the three high-water marks it
- * was folded up to, in parts of at most 1 MiB. Written whole, in one transaction, only forward (a state folded
+ * The stored aggregates (migration V52): one binary state per failure window with the high-water marks it was
+ * folded up to (facts in column {@code event_mark}, failed verifications in {@code verification_mark}; from format
+ * 2 on, {@code change_mark} is 0: changes are facts), in parts of at most 1 MiB. Written whole, in one transaction, only forward (a state folded
  * less far than the stored one is not written).
  */
 final class Snapshots {
 
     /** Bumped whenever the encoding changes: a state of another format is ignored and folded again from the ledger. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final int PART = 1 << 20;
-    private static final String SHA256 = "sha256:";
-    private static final HexFormat HEX = HexFormat.of();
 
     private Snapshots() {}
 
     /** What was stored: the marks and the encoded aggregates. */
-    record Stored(long eventMark, long changeMark, long verificationMark, byte[] data) {
+    record Stored(long factMark, long verificationMark, byte[] data) {
         long total() {
-            return eventMark + changeMark + verificationMark;
+            return factMark + verificationMark;
         }
     }
 
     /** The stored state for {@code failureWindowMicros}, or null when there is none of this format. */
     static Stored load(Connection c, long failureWindowMicros) throws SQLException {
-        long eventMark;
-        long changeMark;
+        long factMark;
         long verificationMark;
         int parts;
         long bytes;
-        try (PreparedStatement q = c.prepareStatement("SELECT format, event_mark, change_mark, verification_mark, parts, bytes "
+        try (PreparedStatement q = c.prepareStatement("SELECT format, event_mark, verification_mark, parts, bytes "
                 + "FROM release_line_telemetry_aggregate WHERE failure_window_micros = ?")) {
             q.setLong(1, failureWindowMicros);
             try (ResultSet rs = q.executeQuery()) {
                 if (!rs.next() || rs.getInt(1) != FORMAT) {
                     return null;
                 }
-                eventMark = rs.getLong(2);
-                changeMark = rs.getLong(3);
-                verificationMark = rs.getLong(4);
-                parts = rs.getInt(5);
-                bytes = rs.getLong(6);
+                factMark = rs.getLong(2);
+                verificationMark = rs.getLong(3);
+                parts = rs.getInt(4);
+                bytes = rs.getLong(5);
             }
         }
         byte[] data = new byte[Math.toIntExact(bytes)];
@@ -76,7 +72,7 @@ final class Snapshots {
                 }
             }
         }
-        return seen == parts && filled == data.length ? new Stored(eventMark, changeMark, verificationMark, data) : null;
+        return seen == parts && filled == data.length ? new Stored(factMark, verificationMark, data) : null;
     }
 
     /**
@@ -85,13 +81,12 @@ final class Snapshots {
      */
     static boolean store(Connection c, long failureWindowMicros, Stored state, long nowMicros, String controllerId) throws SQLException {
         boolean exists;
-        try (PreparedStatement q = c.prepareStatement("SELECT format, event_mark, change_mark, verification_mark "
+        try (PreparedStatement q = c.prepareStatement("SELECT format, event_mark, verification_mark "
                 + "FROM release_line_telemetry_aggregate WHERE failure_window_micros = ? FOR UPDATE")) {
             q.setLong(1, failureWindowMicros);
             try (ResultSet rs = q.executeQuery()) {
                 exists = rs.next();
-                if (exists && rs.getInt(1) == FORMAT && rs.getLong(2) >= state.eventMark() && rs.getLong(3) >= state.changeMark()
-                        && rs.getLong(4) >= state.verificationMark()) {
+                if (exists && rs.getInt(1) == FORMAT && rs.getLong(2) >= state.factMark() && rs.getLong(3) >= state.verificationMark()) {
                     return false;
                 }
             }
@@ -119,8 +114,8 @@ final class Snapshots {
                         + "written_micros, controller_id, failure_window_micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement up = c.prepareStatement(sql)) {
             up.setInt(1, FORMAT);
-            up.setLong(2, state.eventMark());
-            up.setLong(3, state.changeMark());
+            up.setLong(2, state.factMark());
+            up.setLong(3, 0);
             up.setLong(4, state.verificationMark());
             up.setInt(5, parts);
             up.setLong(6, data.length);
@@ -133,36 +128,6 @@ final class Snapshots {
                 throw new SQLException("telemetry aggregates stored concurrently", "40001", e);
             }
             throw e;
-        }
-        return true;
-    }
-
-    /** A {@code sha256:} digest in 32 bytes, anything else as text. */
-    static void writeDigest(DataOutputStream out, String digest) throws IOException {
-        if (digest.length() == SHA256.length() + 64 && digest.startsWith(SHA256) && isLowerHex(digest, SHA256.length())) {
-            out.writeByte(1);
-            out.write(HEX.parseHex(digest, SHA256.length(), digest.length()));
-        } else {
-            out.writeByte(0);
-            out.writeUTF(digest);
-        }
-    }
-
-    static String readDigest(DataInputStream in) throws IOException {
-        if (in.readByte() == 1) {
-            byte[] raw = new byte[32];
-            in.readFully(raw);
-            return SHA256 + HEX.formatHex(raw);
-        }
-        return in.readUTF();
-    }
-
-    private static boolean isLowerHex(String s, int from) {
-        for (int i = from; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (!(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
-                return false;
-            }
         }
         return true;
     }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jenkins.plugins.releaseline.engine.andon.Freeze;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeScope;
 import io.jenkins.plugins.releaseline.engine.andon.PullRequest;
+import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
+import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
+import io.jenkins.plugins.releaseline.engine.promotion.PromotionRequest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -228,8 +231,9 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         assertThat(telemetry.refresh()).isZero();
         long mark = telemetry.highWaterMark();
         deploy("staging", hex(999), Duration.ofMinutes(3), true);
-        assertThat(telemetry.refresh()).isEqualTo(3);
-        assertThat(telemetry.highWaterMark()).isEqualTo(mark + 3);
+        // three ledger records (requested, started, deployed), one fact: the outcome
+        assertThat(telemetry.refresh()).isEqualTo(1);
+        assertThat(telemetry.highWaterMark()).isEqualTo(mark + 1);
     }
 
     @Test
@@ -238,7 +242,8 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         Instant to = clock.instant();
         DeliveryTelemetry first = persisting(1);
         long all = first.refresh();
-        assertThat(all).isGreaterThan(20);
+        // five recorded changes, fourteen outcomes (six in staging; eight in prod: six deployments, B's failure, the rollback)
+        assertThat(all).isEqualTo(19);
         // the stored aggregates hold everything so far: a new instance folds nothing more
         DeliveryTelemetry second = persisting(1);
         assertThat(second.refresh()).isZero();
@@ -253,7 +258,8 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         Promotion failed = deploy("prod", '1', Duration.ofMinutes(2), false);
         Instant later = clock.instant().plusSeconds(1);
         DeliveryTelemetry third = persisting(1);
-        assertThat(third.refresh()).isEqualTo(12);
+        // the change of C, and four outcomes
+        assertThat(third.refresh()).isEqualTo(5);
         DeliveryTelemetry full = fullFold();
         DoraFigures prod = third.figures("prod", null, T0, later);
         assertThat(prod).isEqualTo(full.figures("prod", null, T0, later));
@@ -266,7 +272,7 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         assertThat(third.outliers("prod", T0, later)).isEqualTo(full.outliers("prod", T0, later));
         // the week's six deployments and seven changes, plus C (green) and 1 (failed, not restored yet)
         // the first instance was not told: it folds the same tail itself and agrees
-        assertThat(first.refresh()).isEqualTo(12);
+        assertThat(first.refresh()).isEqualTo(5);
         assertThat(first.figures("prod", null, T0, later)).isEqualTo(prod);
         assertThat(failed.id()).isPositive();
     }
@@ -280,7 +286,7 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         long lateAt = EnvironmentHistory.micros(clock.instant());
         Thread late = new Thread(() -> store.inTransaction(c -> {
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_promotion_event (promotion_id, environment, "
-                    + "artifact, version, digest, kind, principal, at_micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "artifact, version, digest, kind, principal, at_micros) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
                 ins.setLong(1, 100_000);
                 ins.setString(2, "prod");
                 ins.setString(3, "app");
@@ -290,6 +296,11 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
                 ins.setString(7, "ci");
                 ins.setLong(8, lateAt);
                 ins.executeUpdate();
+                try (ResultSet keys = ins.getGeneratedKeys()) {
+                    keys.next();
+                    // what the ledger writes with every outcome: its fact, in the same transaction
+                    TelemetryFacts.ledgerRecord(c, keys.getLong(1), 100_000, "prod", "app", digest('9'), LedgerKind.DEPLOYED, lateAt);
+                }
             }
             taken.countDown();
             try {
@@ -316,9 +327,64 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         DeliveryTelemetry restarted = persisting(1);
         DoraFigures after = restarted.figures("prod", null, T0, to);
         assertThat(after.deployments()).isEqualTo(before + 2);
-        assertThat(restarted.highWaterMark()).isEqualTo(markBeforeGap + 7);
+        // the late outcome and the two deployments after it
+        assertThat(restarted.highWaterMark()).isEqualTo(markBeforeGap + 3);
         assertThat(after).isEqualTo(fullFold().figures("prod", null, T0, to));
         assertThat(waiting.figures("prod", null, T0, to)).isEqualTo(after);
+    }
+
+    @Test
+    void factsCopiedFromAnExistingLedgerByTheMigrationFoldToTheSameFigures() throws Exception {
+        weekInProd();
+        at(h(101, 0));
+        deploy("staging", '1', Duration.ofMinutes(1), true);
+        Promotion cancelled = promotions.request(new PromotionRequest("prod", Artifact.of("app", "1.99", digest('1')), null,
+                "team/app", null, "ci"));
+        promotions.cancel(cancelled.id(), "ci", "not today");
+        telemetry.recordChange("ci", "app", digest('9'), "c0ffee9", clock.instant().minusSeconds(60), true);
+        Instant from = T0.minus(Duration.ofDays(1));
+        Instant to = clock.instant().plusSeconds(1);
+        DeliveryTelemetry written = fullFold();
+        assertThat(written.refresh()).isEqualTo(22);
+        // a store from before the facts: the ledger and the changes only; the migration's statements copy them in
+        String sql = new String(DeliveryTelemetry.class.getResourceAsStream(
+                "/io/jenkins/plugins/releaseline/engine/store/migration/V53__telemetry_facts.sql").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String copy = sql.substring(sql.indexOf("-- What is recorded so far."));
+        store.inTransaction(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM release_line_telemetry_fact");
+                s.executeUpdate("DELETE FROM release_line_telemetry_digest");
+                s.executeUpdate("DELETE FROM release_line_telemetry_name");
+                // numbered from 1 as in a store that never had facts (the fold waits at a gap before its first fact)
+                for (String table : List.of("fact", "digest", "name")) {
+                    s.executeUpdate("ALTER TABLE release_line_telemetry_" + table + " ALTER COLUMN id RESTART WITH 1");
+                }
+            }
+            return null;
+        });
+        assertThat(fullFold().figures("prod", null, from, to).changes()).isZero();
+        store.inTransaction(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                for (String statement : copy.split(";\\s*\\n")) {
+                    if (!statement.isBlank()) {
+                        s.executeUpdate(statement);
+                    }
+                }
+            }
+            return null;
+        });
+        DeliveryTelemetry copied = fullFold();
+        for (String env : List.of("staging", "prod")) {
+            assertThat(copied.figures(env, null, from, to)).as(env).isEqualTo(written.figures(env, null, from, to));
+            assertThat(copied.figures(env, "app", from, to)).as(env).isEqualTo(written.figures(env, "app", from, to));
+            assertThat(copied.outliers(env, from, to)).as(env).isEqualTo(written.outliers(env, from, to));
+        }
+        assertThat(copied.figures("prod", null, T0, T0.plus(Duration.ofDays(7))).failedChanges()).isEqualTo(4);
+        assertThat(copied.ledgerCounts()).isEqualTo(written.ledgerCounts());
+        assertThat(copied.ledgerCounts().get("prod")).containsEntry(LedgerKind.CANCELLED, 1L).containsEntry(LedgerKind.ROLLED_BACK, 1L)
+                .containsEntry(LedgerKind.FAILED, 1L).containsEntry(LedgerKind.DEPLOYED, 6L).doesNotContainKey(LedgerKind.REQUESTED);
+        assertThat(copied.refresh()).isZero();
     }
 
     @Test
