@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code error-rate}: one sample per probe, 1 for a 5xx answer or none at all (refused, timed out), else 0;</li>
  *   <li>{@code latency}: milliseconds to the full answer of each probe that got one.</li>
  * </ul>
- * Both metrics of one path share the probes of an analysis.
+ * Both metrics of one path share the probes of an analysis. The path goes under each URL's own path:
+ * {@code http://10.0.0.5:8080/orders} with {@code latency /health} probes {@code http://10.0.0.5:8080/orders/health}
+ * (a service behind a path prefix), and the default {@code /} probes {@code http://10.0.0.5:8080/orders/}.
  */
 public final class HttpProbeSource implements MetricSource {
 
@@ -107,7 +109,7 @@ public final class HttpProbeSource implements MetricSource {
         List<Probe> canaryProbes = lastBurst.get("c" + key);
         List<Probe> baselineProbes = lastBurst.get("b" + key);
         if (canaryProbes == null || baselineProbes == null) {
-            List<List<Probe>> both = burst(canary.resolve(path), baseline.resolve(path));
+            List<List<Probe>> both = burst(under(canary, path), under(baseline, path));
             canaryProbes = both.get(0);
             baselineProbes = both.get(1);
             lastBurst.put("c" + key, canaryProbes);
@@ -115,6 +117,16 @@ public final class HttpProbeSource implements MetricSource {
         }
         boolean errors = measure.equals("error-rate");
         return MetricSamples.of(samples(canaryProbes, errors), samples(baselineProbes, errors));
+    }
+
+    /** {@code path} under the target's own path, never in place of it (which {@link URI#resolve} would do). */
+    static URI under(URI target, String path) {
+        String base = target.getRawPath() == null ? "" : target.getRawPath();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        String query = target.getRawQuery() == null ? "" : "?" + target.getRawQuery();
+        return URI.create(target.getScheme() + "://" + target.getRawAuthority() + base + path + query);
     }
 
     private URI target(String label) {

@@ -66,4 +66,37 @@ class HttpProbeSourceTest {
         assertThatThrownBy(() -> HttpProbeSource.of(Map.of("stable", URI.create("ftp://x"))))
                 .hasMessageContaining("must be http(s)");
     }
+
+    @Test
+    void targetsBehindAPathPrefixAreProbedUnderTheirOwnPath() throws Exception {
+        // one server, two versions under their own prefixes: a path that replaced the prefix would probe "/" for both
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 50);
+        java.util.concurrent.ConcurrentLinkedQueue<String> paths = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (String prefix : List.of("/stable", "/canary", "/")) {
+            int status = prefix.equals("/canary") ? 500 : prefix.equals("/") ? 404 : 200;
+            server.createContext(prefix, ex -> {
+                paths.add(ex.getRequestURI().getPath());
+                ex.sendResponseHeaders(status, -1);
+                ex.close();
+            });
+        }
+        server.start();
+        try {
+            String root = "http://127.0.0.1:" + server.getAddress().getPort();
+            HttpProbeSource probes = new HttpProbeSource("probes", Map.of("stable", URI.create(root + "/stable"),
+                    "canary", URI.create(root + "/canary/")), 20, 4, Duration.ofSeconds(5));
+            MetricSamples errors = probes.measure(ERRORS, CTX);
+            assertThat(errors.canary()).hasSize(20).containsOnly(1.0);
+            assertThat(errors.baseline()).hasSize(20).containsOnly(0.0);
+            assertThat(paths).contains("/stable/", "/canary/").doesNotContain("/");
+        } finally {
+            server.stop(0);
+        }
+        assertThat(HttpProbeSource.under(URI.create("http://h:8080"), "/health")).hasToString("http://h:8080/health");
+        assertThat(HttpProbeSource.under(URI.create("http://h:8080/"), "/")).hasToString("http://h:8080/");
+        assertThat(HttpProbeSource.under(URI.create("http://h/orders"), "/health")).hasToString("http://h/orders/health");
+        assertThat(HttpProbeSource.under(URI.create("https://h/orders/"), "/v1/x")).hasToString("https://h/orders/v1/x");
+        assertThat(HttpProbeSource.under(URI.create("http://h/a%20b?tenant=1"), "/")).hasToString("http://h/a%20b/?tenant=1");
+    }
 }
