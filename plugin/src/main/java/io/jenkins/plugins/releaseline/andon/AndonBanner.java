@@ -63,7 +63,11 @@ public class AndonBanner extends PageDecorator {
         List<Line> lines = new ArrayList<>();
         for (Blocker b : active) {
             String who = b.origin() == Origin.WINDOW ? "schedule" : b.pulledBy();
-            lines.add(new Line(b.key(), b.scope().toString(), who, Util.getTimeSpanString(Math.max(0, now - b.since().toEpochMilli())),
+            lines.add(new Line(
+                    b.key(),
+                    b.scope().toString(),
+                    who,
+                    Util.getTimeSpanString(Math.max(0, now - b.since().toEpochMilli())),
                     b.reason()));
         }
         return lines;

@@ -71,11 +71,14 @@ public class AndonBoard {
         }
         close();
         Clock clock = Clock.systemUTC();
-        FreezeBoard b = new FreezeBoard(store, new AuditTrail(store, clock), clock, (principal, action) -> AndonPermissions.permits(action));
+        FreezeBoard b = new FreezeBoard(
+                store, new AuditTrail(store, clock), clock, (principal, action) -> AndonPermissions.permits(action));
         watcher = new ChangeWatcher(store, POLL);
         b.watch(watcher);
         b.addListener(AndonBoard::snapshotChanged);
-        b.configure(io.jenkins.plugins.releaseline.ActingUser.id(), AndonConfiguration.get().toEngine());
+        b.configure(
+                io.jenkins.plugins.releaseline.ActingUser.id(),
+                AndonConfiguration.get().toEngine());
         openedOn = store;
         checkedAt = System.nanoTime();
         board = b;
@@ -117,7 +120,10 @@ public class AndonBoard {
         try {
             get().board();
         } catch (RuntimeException e) {
-            LOGGER.log(Level.WARNING, "The Andon board could not be opened at start-up; it is tried again on first use", e);
+            LOGGER.log(
+                    Level.WARNING,
+                    "The Andon board could not be opened at start-up; it is tried again on first use",
+                    e);
         }
     }
 

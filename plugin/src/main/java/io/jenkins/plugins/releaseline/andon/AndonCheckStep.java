@@ -7,7 +7,6 @@ import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.releaseline.engine.andon.Decision;
-import io.jenkins.plugins.releaseline.engine.andon.WorkKind;
 import io.jenkins.plugins.releaseline.engine.andon.WorkScope;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +90,7 @@ public final class AndonCheckStep extends Step {
         private static final Logger LOGGER = Logger.getLogger(Execution.class.getName());
         /** Fallback re-check while waiting, in case a notification was missed. */
         private static final long RECHECK_SECONDS = 15;
+
         private static final Set<Execution> WAITING = ConcurrentHashMap.newKeySet();
 
         private final String jobPath;
@@ -101,6 +101,7 @@ public final class AndonCheckStep extends Step {
         private final int timeoutMinutes;
         /** Epoch millis after which the wait fails; 0 for none. Persisted with the program. */
         private long deadline;
+
         private String lastMessage;
         private transient volatile ScheduledFuture<?> poll;
         private transient volatile boolean done;
@@ -145,7 +146,8 @@ public final class AndonCheckStep extends Step {
         private void arm() {
             done = false;
             WAITING.add(this);
-            poll = Timer.get().scheduleWithFixedDelay(this::recheck, RECHECK_SECONDS, RECHECK_SECONDS, TimeUnit.SECONDS);
+            poll = Timer.get()
+                    .scheduleWithFixedDelay(this::recheck, RECHECK_SECONDS, RECHECK_SECONDS, TimeUnit.SECONDS);
         }
 
         /** Every waiting step asks again; the board calls this whenever its snapshot changes. */
@@ -167,7 +169,8 @@ public final class AndonCheckStep extends Step {
                     getContext().onSuccess(null);
                 } else if (deadline != 0 && System.currentTimeMillis() >= deadline) {
                     finish();
-                    getContext().onFailure(new AbortException(Messages.CheckStep_TimedOut(timeoutMinutes, d.message())));
+                    getContext()
+                            .onFailure(new AbortException(Messages.CheckStep_TimedOut(timeoutMinutes, d.message())));
                 } else {
                     lastMessage = d.message();
                 }

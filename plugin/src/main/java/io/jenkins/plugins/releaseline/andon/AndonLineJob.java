@@ -58,7 +58,8 @@ public class AndonLineJob implements Describable<AndonLineJob> {
 
     @DataBoundSetter
     public void setReleasePolicy(String releasePolicy) {
-        this.releasePolicy = Util.fixEmptyAndTrim(releasePolicy) == null ? ReleasePolicy.AUTO_RELEASE.name()
+        this.releasePolicy = Util.fixEmptyAndTrim(releasePolicy) == null
+                ? ReleasePolicy.AUTO_RELEASE.name()
                 : ReleasePolicy.valueOf(releasePolicy.trim()).name();
     }
 

@@ -18,7 +18,11 @@ public class AndonOverrideCommand extends CLICommand {
     @Argument(metaVar = "FREEZE", usage = "freeze-12, or window:<name> for an open window", required = true)
     public String freeze;
 
-    @Argument(metaVar = "BUILD", index = 1, usage = "The build to let through, as <job full name>#<number>", required = true)
+    @Argument(
+            metaVar = "BUILD",
+            index = 1,
+            usage = "The build to let through, as <job full name>#<number>",
+            required = true)
     public String build;
 
     @Option(name = "-reason", usage = "Why this build must go through the freeze (required)", required = true)

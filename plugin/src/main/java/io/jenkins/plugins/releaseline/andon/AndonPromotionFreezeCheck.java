@@ -11,7 +11,8 @@ import io.jenkins.plugins.releaseline.promotion.PromotionFreezeCheck;
 @Extension
 public class AndonPromotionFreezeCheck extends PromotionFreezeCheck {
 
-    private final AndonFreezeCheck check = new AndonFreezeCheck(() -> AndonBoard.get().board());
+    private final AndonFreezeCheck check =
+            new AndonFreezeCheck(() -> AndonBoard.get().board());
 
     @Override
     public Answer check(String environment, String jobPath, String principal) {

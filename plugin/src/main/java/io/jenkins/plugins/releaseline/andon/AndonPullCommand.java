@@ -19,7 +19,9 @@ public class AndonPullCommand extends CLICommand {
     @Argument(metaVar = "REASON", usage = "Why the line must stop (required).", required = true)
     public String reason;
 
-    @Option(name = "-scope", usage = "everything (default), job:<folder/job>, environment:<name>, or job:<path>,environment:<name>")
+    @Option(
+            name = "-scope",
+            usage = "everything (default), job:<folder/job>, environment:<name>, or job:<path>,environment:<name>")
     public String scope = "everything";
 
     @Option(name = "-stops", usage = "deployments (default) or all-builds")
@@ -47,7 +49,8 @@ public class AndonPullCommand extends CLICommand {
         form.put("expiresInMinutes", expiresInMinutes);
         // refusals are IllegalArgumentException (exit 3) or IllegalStateException (exit 4) with the engine's message
         Freeze f = AndonBoard.get().freshBoard().pull(ActingUser.id(), AndonApi.pullRequest(form::get, Instant.now()));
-        stdout.println("freeze-" + f.id() + " pulled (" + f.scope() + ", stops " + f.stops().text() + ")");
+        stdout.println("freeze-" + f.id() + " pulled (" + f.scope() + ", stops "
+                + f.stops().text() + ")");
         return 0;
     }
 }

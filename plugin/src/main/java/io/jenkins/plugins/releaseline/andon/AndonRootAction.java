@@ -5,11 +5,11 @@ import hudson.model.RootAction;
 import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.andon.AndonApi;
 import io.jenkins.plugins.releaseline.engine.andon.AndonJson;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jakarta.servlet.http.HttpServletResponse;
 import jenkins.model.Jenkins;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -67,7 +67,10 @@ public class AndonRootAction implements RootAction {
     @RequirePOST
     public void doPull(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         if (!Jenkins.get().hasPermission(AndonPermissions.PULL)) {
-            send(rsp, new AndonApi.Response(HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoPullPermission())));
+            send(
+                    rsp,
+                    new AndonApi.Response(
+                            HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoPullPermission())));
             return;
         }
         String who = ActingUser.id();
@@ -77,7 +80,10 @@ public class AndonRootAction implements RootAction {
     @RequirePOST
     public void doRelease(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         if (!Jenkins.get().hasPermission(AndonPermissions.RELEASE)) {
-            send(rsp, new AndonApi.Response(HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoReleasePermission())));
+            send(
+                    rsp,
+                    new AndonApi.Response(
+                            HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoReleasePermission())));
             return;
         }
         String who = ActingUser.id();
@@ -88,7 +94,10 @@ public class AndonRootAction implements RootAction {
     @RequirePOST
     public void doOverride(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         if (!Jenkins.get().hasPermission(AndonPermissions.OVERRIDE)) {
-            send(rsp, new AndonApi.Response(HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoOverridePermission())));
+            send(
+                    rsp,
+                    new AndonApi.Response(
+                            HttpServletResponse.SC_FORBIDDEN, AndonJson.error(Messages.NoOverridePermission())));
             return;
         }
         String who = ActingUser.id();
@@ -105,7 +114,8 @@ public class AndonRootAction implements RootAction {
         } catch (RuntimeException e) {
             // the board could not be opened (store unreachable or misconfigured)
             LOGGER.log(Level.WARNING, "The Andon board is unavailable", e);
-            return new AndonApi.Response(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+            return new AndonApi.Response(
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
                     AndonJson.error(Messages.BoardUnavailable(e.getMessage())));
         }
     }

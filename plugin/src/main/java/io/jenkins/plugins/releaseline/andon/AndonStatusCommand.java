@@ -28,8 +28,9 @@ public class AndonStatusCommand extends CLICommand {
         }
         stdout.println("Line stopped");
         for (Blocker b : active) {
-            stdout.println(b.key() + "\t" + b.scope() + "\t" + b.stops().text() + "\t" + (b.pulledBy() == null ? "" : b.pulledBy())
-                    + "\t" + b.since() + "\t" + b.reason().replace('\n', ' '));
+            stdout.println(b.key() + "\t" + b.scope() + "\t" + b.stops().text() + "\t"
+                    + (b.pulledBy() == null ? "" : b.pulledBy()) + "\t" + b.since() + "\t"
+                    + b.reason().replace('\n', ' '));
         }
         return 0;
     }

@@ -120,7 +120,8 @@ public class AndonWindow implements Describable<AndonWindow> {
         Stops st = Stops.parse(stops);
         if (cronStart != null || cronEnd != null) {
             if (from != null || to != null) {
-                throw new IllegalArgumentException("window " + name + ": give either cronStart/cronEnd/timeZone or from/to, not both");
+                throw new IllegalArgumentException(
+                        "window " + name + ": give either cronStart/cronEnd/timeZone or from/to, not both");
             }
             return FreezeWindow.recurring(name, s, st, reason, cronStart, cronEnd, timeZone == null ? "UTC" : timeZone);
         }
@@ -134,7 +135,8 @@ public class AndonWindow implements Describable<AndonWindow> {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + ": '" + value + "' is not an ISO-8601 instant such as 2026-12-23T00:00:00Z");
+            throw new IllegalArgumentException(
+                    field + ": '" + value + "' is not an ISO-8601 instant such as 2026-12-23T00:00:00Z");
         }
     }
 
@@ -160,13 +162,22 @@ public class AndonWindow implements Describable<AndonWindow> {
         }
 
         @POST
-        public FormValidation doCheckCronEnd(@QueryParameter String name, @QueryParameter String cronStart,
-                                             @QueryParameter String value, @QueryParameter String timeZone) {
+        public FormValidation doCheckCronEnd(
+                @QueryParameter String name,
+                @QueryParameter String cronStart,
+                @QueryParameter String value,
+                @QueryParameter String timeZone) {
             if (Util.fixEmptyAndTrim(cronStart) == null && Util.fixEmptyAndTrim(value) == null) {
                 return FormValidation.ok();
             }
             try {
-                FreezeWindow.recurring(Util.fixEmptyAndTrim(name) == null ? "window" : name, null, null, null, cronStart, value,
+                FreezeWindow.recurring(
+                        Util.fixEmptyAndTrim(name) == null ? "window" : name,
+                        null,
+                        null,
+                        null,
+                        cronStart,
+                        value,
                         Util.fixEmptyAndTrim(timeZone) == null ? "UTC" : timeZone);
                 return FormValidation.ok();
             } catch (IllegalArgumentException e) {

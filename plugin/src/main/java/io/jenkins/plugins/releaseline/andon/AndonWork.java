@@ -12,7 +12,8 @@ final class AndonWork {
     private AndonWork() {}
 
     static WorkScope of(Run<?, ?> run, String environment) {
-        return new WorkScope(run.getParent().getFullName(), Util.fixEmptyAndTrim(environment), run.getExternalizableId());
+        return new WorkScope(
+                run.getParent().getFullName(), Util.fixEmptyAndTrim(environment), run.getExternalizableId());
     }
 
     /** {@code deployment} (the default), {@code promotion} or {@code build}. */

@@ -107,7 +107,10 @@ public final class PullAndonCordStep extends Step {
             try {
                 PullRequest request = AndonApi.pullRequest(form::get, Instant.now());
                 Freeze f = AndonBoard.get().freshBoard().pull(run.getExternalizableId(), request);
-                getContext().get(TaskListener.class).getLogger().println("Andon: pulled freeze-" + f.id() + " (" + f.scope() + "): " + f.reason());
+                getContext()
+                        .get(TaskListener.class)
+                        .getLogger()
+                        .println("Andon: pulled freeze-" + f.id() + " (" + f.scope() + "): " + f.reason());
                 return "freeze-" + f.id();
             } catch (IllegalArgumentException | FreezeConflictException | NotPermittedException e) {
                 throw new AbortException(e.getMessage());

@@ -61,7 +61,9 @@ public final class ReleaseAndonCordStep extends Step {
         protected Void run() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             try {
-                Freeze f = AndonBoard.get().freshBoard().release(run.getExternalizableId(), AndonApi.freezeId(step.freeze), step.note);
+                Freeze f = AndonBoard.get()
+                        .freshBoard()
+                        .release(run.getExternalizableId(), AndonApi.freezeId(step.freeze), step.note);
                 getContext().get(TaskListener.class).getLogger().println("Andon: released freeze-" + f.id());
                 return null;
             } catch (IllegalArgumentException | FreezeConflictException | NotPermittedException e) {

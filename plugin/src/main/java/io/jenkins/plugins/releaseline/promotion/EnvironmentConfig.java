@@ -54,7 +54,8 @@ public class EnvironmentConfig implements Describable<EnvironmentConfig> {
         c.separationOfDuties = e.approvals().separationOfDuties();
         c.deployLock = e.deployLock();
         c.lockPolicy = e.lockPolicy();
-        c.branches = Util.fixEmpty(String.join(", ", e.branches().stream().map(BranchPattern::glob).toList()));
+        c.branches = Util.fixEmpty(
+                String.join(", ", e.branches().stream().map(BranchPattern::glob).toList()));
         c.promoters = Util.fixEmpty(String.join(", ", e.promoters()));
         return c;
     }
@@ -62,15 +63,24 @@ public class EnvironmentConfig implements Describable<EnvironmentConfig> {
     /** @throws IllegalArgumentException naming the field, when a value is invalid */
     @NonNull
     Environment toEnvironment() {
-        return new Environment(name, promotesFrom, Duration.ofMinutes(soakMinutes),
-                ApprovalRule.of(approvals, split(approvers), split(approverGroups), separationOfDuties), deployLock, lockPolicy,
-                split(branches).stream().map(BranchPattern::new).toList(), split(promoters));
+        return new Environment(
+                name,
+                promotesFrom,
+                Duration.ofMinutes(soakMinutes),
+                ApprovalRule.of(approvals, split(approvers), split(approverGroups), separationOfDuties),
+                deployLock,
+                lockPolicy,
+                split(branches).stream().map(BranchPattern::new).toList(),
+                split(promoters));
     }
 
     static Set<String> split(String list) {
         Set<String> out = new LinkedHashSet<>();
         if (list != null) {
-            Arrays.stream(list.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+            Arrays.stream(list.split("[,\\s]+"))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(out::add);
         }
         return out;
     }

@@ -124,50 +124,78 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
     }
 
     @Override
-    public void setUp(Context context, Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener,
-                      EnvVars initialEnvironment) throws IOException, InterruptedException {
+    public void setUp(
+            Context context,
+            Run<?, ?> build,
+            FilePath workspace,
+            Launcher launcher,
+            TaskListener listener,
+            EnvVars initialEnvironment)
+            throws IOException, InterruptedException {
         if (!build.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
-            throw new AbortException(Messages.PromoteStep_NoPermission(Jenkins.getAuthentication2().getName(), build.getParent().getFullName()));
+            throw new AbortException(Messages.PromoteStep_NoPermission(
+                    Jenkins.getAuthentication2().getName(), build.getParent().getFullName()));
         }
         String requestedBy = Starter.of(build);
-        String link = Jenkins.get().getRootUrl() == null ? build.getUrl() : Jenkins.get().getRootUrl() + build.getUrl();
+        String link = Jenkins.get().getRootUrl() == null
+                ? build.getUrl()
+                : Jenkins.get().getRootUrl() + build.getUrl();
         PromotionEngine engine = PromotionService.get().engine();
         Promotion p;
         try {
-            Artifact a = new Artifact(artifact, initialEnvironment.expand(version), digest(workspace, initialEnvironment));
-            p = engine.request(new PromotionRequest(to, a, branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment), build.getParent().getFullName(),
-                    link, requestedBy, Starter.groups(requestedBy)));
+            Artifact a =
+                    new Artifact(artifact, initialEnvironment.expand(version), digest(workspace, initialEnvironment));
+            p = engine.request(new PromotionRequest(
+                    to,
+                    a,
+                    branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment),
+                    build.getParent().getFullName(),
+                    link,
+                    requestedBy,
+                    Starter.groups(requestedBy)));
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
         PromotionRunAction.record(build, p.id());
-        listener.getLogger().println(Messages.PromoteStep_Requested(String.valueOf(p.id()), p.artifact().toString(), p.environment()));
+        listener.getLogger()
+                .println(Messages.PromoteStep_Requested(
+                        String.valueOf(p.id()), p.artifact().toString(), p.environment()));
         long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(Math.max(0, timeout));
         String last = null;
         try {
             while (true) {
                 Attempt attempt = engine.begin(p.id(), wait, requestedBy);
-                String text = attempt.evaluation().verdicts().stream().map(v -> "  " + v.verdict() + "  " + v.gate() + ": " + v.reason())
+                String text = attempt.evaluation().verdicts().stream()
+                        .map(v -> "  " + v.verdict() + "  " + v.gate() + ": " + v.reason())
                         .collect(Collectors.joining("\n"));
                 if (!text.equals(last)) {
-                    listener.getLogger().println(Messages.PromoteStep_Gates(String.valueOf(p.id()), p.environment()) + "\n" + text);
+                    listener.getLogger()
+                            .println(Messages.PromoteStep_Gates(String.valueOf(p.id()), p.environment()) + "\n" + text);
                     last = text;
                 }
                 if (attempt.outcome() == Attempt.Outcome.STARTED) {
                     break;
                 }
                 if (attempt.outcome() == Attempt.Outcome.REFUSED) {
-                    throw new AbortException(Messages.PromoteStep_Refused(String.valueOf(p.id()), p.artifact().toString(), p.environment()) + "\n"
-                            + attempt.evaluation().verdicts().stream().filter(v -> v.verdict() != Verdict.PASS)
-                                    .map(v -> "  - " + v.gate() + ": " + v.reason()).collect(Collectors.joining("\n")));
+                    throw new AbortException(Messages.PromoteStep_Refused(
+                                    String.valueOf(p.id()), p.artifact().toString(), p.environment())
+                            + "\n"
+                            + attempt.evaluation().verdicts().stream()
+                                    .filter(v -> v.verdict() != Verdict.PASS)
+                                    .map(v -> "  - " + v.gate() + ": " + v.reason())
+                                    .collect(Collectors.joining("\n")));
                 }
                 if (System.currentTimeMillis() >= deadline) {
-                    String why = Messages.PromoteStep_TimedOut(timeout, attempt.evaluation().waiting().stream()
-                            .map(GateVerdict::gate).collect(Collectors.joining(", ")));
+                    String why = Messages.PromoteStep_TimedOut(
+                            timeout,
+                            attempt.evaluation().waiting().stream()
+                                    .map(GateVerdict::gate)
+                                    .collect(Collectors.joining(", ")));
                     engine.cancel(p.id(), requestedBy, why);
                     throw new AbortException(why);
                 }
-                Thread.sleep(Math.min(PromoteStepExecution.pollMillis, Math.max(1, deadline - System.currentTimeMillis())));
+                Thread.sleep(
+                        Math.min(PromoteStepExecution.pollMillis, Math.max(1, deadline - System.currentTimeMillis())));
             }
         } catch (InterruptedException e) {
             engine.cancel(p.id(), requestedBy, Messages.PromoteStep_Stopped("the build was aborted"));
@@ -212,9 +240,15 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
         public void tearDown(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener) {
             Result result = build.getResult();
             boolean ok = result == null || result.isBetterOrEqualTo(Result.SUCCESS);
-            Promotion p = PromotionService.get().engine().finish(promotionId, ok, principal, ok ? null : "build result " + result);
-            listener.getLogger().println(ok ? Messages.PromoteStep_Deployed(p.artifact().toString(), p.environment())
-                    : Messages.PromoteStep_Failed(p.artifact().toString(), p.environment(), String.valueOf(result)));
+            Promotion p = PromotionService.get()
+                    .engine()
+                    .finish(promotionId, ok, principal, ok ? null : "build result " + result);
+            listener.getLogger()
+                    .println(
+                            ok
+                                    ? Messages.PromoteStep_Deployed(p.artifact().toString(), p.environment())
+                                    : Messages.PromoteStep_Failed(
+                                            p.artifact().toString(), p.environment(), String.valueOf(result)));
         }
     }
 

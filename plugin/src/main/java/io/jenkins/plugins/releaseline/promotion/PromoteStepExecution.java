@@ -55,8 +55,17 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         private final boolean waitForGates;
         private final int timeoutMinutes;
 
-        private Spec(boolean rollback, String environment, String artifact, String version, String file, String digest,
-                     String branch, String reason, boolean waitForGates, int timeoutMinutes) {
+        private Spec(
+                boolean rollback,
+                String environment,
+                String artifact,
+                String version,
+                String file,
+                String digest,
+                String branch,
+                String reason,
+                boolean waitForGates,
+                int timeoutMinutes) {
             this.rollback = rollback;
             this.environment = environment;
             this.artifact = artifact;
@@ -70,12 +79,22 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         }
 
         static Spec of(PromoteStep s) {
-            return new Spec(false, s.getTo(), s.getArtifact(), s.getVersion(), s.getFile(), s.getDigest(), s.getBranch(), null,
-                    s.isWait(), s.getTimeout());
+            return new Spec(
+                    false,
+                    s.getTo(),
+                    s.getArtifact(),
+                    s.getVersion(),
+                    s.getFile(),
+                    s.getDigest(),
+                    s.getBranch(),
+                    null,
+                    s.isWait(),
+                    s.getTimeout());
         }
 
         static Spec rollback(RollbackStep s) {
-            return new Spec(true, s.getTo(), s.getArtifact(), null, null, null, null, s.getReason(), true, s.getTimeout());
+            return new Spec(
+                    true, s.getTo(), s.getArtifact(), null, null, null, null, s.getReason(), true, s.getTimeout());
         }
 
         boolean rollback() {
@@ -129,6 +148,7 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
     private boolean bodyStarted;
     /** The step's outcome was handed to the context; later rounds (a late nudge) do nothing. */
     private boolean completed;
+
     private String lastReport;
     private transient FilePath workspace;
     private transient volatile ScheduledFuture<?> task;
@@ -146,11 +166,14 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         Run<?, ?> run = getContext().get(Run.class);
         requestedBy = Starter.of(run);
         jobPath = run.getParent().getFullName();
-        buildLink = Jenkins.get().getRootUrl() == null ? run.getUrl() : Jenkins.get().getRootUrl() + run.getUrl();
+        buildLink = Jenkins.get().getRootUrl() == null
+                ? run.getUrl()
+                : Jenkins.get().getRootUrl() + run.getUrl();
         EnvVars env = getContext().get(EnvVars.class);
         branch = spec.branch() != null ? spec.branch() : env == null ? null : env.get("BRANCH_NAME");
         if (!spec.rollback() && !run.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
-            throw new AbortException(Messages.PromoteStep_NoPermission(Jenkins.getAuthentication2().getName(), jobPath));
+            throw new AbortException(Messages.PromoteStep_NoPermission(
+                    Jenkins.getAuthentication2().getName(), jobPath));
         }
         if (spec.file() != null) {
             workspace = getContext().get(FilePath.class);
@@ -183,7 +206,9 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             if (promotionId != 0 && !bodyStarted) {
                 // one short transaction, so that the ledger says cancelled before the build ends
                 try {
-                    PromotionService.get().engine().cancel(promotionId, requestedBy, Messages.PromoteStep_Stopped(String.valueOf(cause)));
+                    PromotionService.get()
+                            .engine()
+                            .cancel(promotionId, requestedBy, Messages.PromoteStep_Stopped(String.valueOf(cause)));
                 } catch (RuntimeException e) {
                     LOGGER.log(Level.WARNING, "Could not record promotion " + promotionId + " as cancelled", e);
                 }
@@ -201,7 +226,8 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             return "deploying promotion " + promotionId;
         }
         long left = deadlineMillis - System.currentTimeMillis();
-        return "promotion " + promotionId + " waits for its gates, " + hudson.Util.getTimeSpanString(Math.max(0, left)) + " left";
+        return "promotion " + promotionId + " waits for its gates, " + hudson.Util.getTimeSpanString(Math.max(0, left))
+                + " left";
     }
 
     /** Looks at the gates again soon (an approval came in). */
@@ -233,14 +259,27 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             PromotionEngine engine = PromotionService.get().engine();
             if (promotionId == 0) {
                 Promotion p = spec.rollback()
-                        ? engine.rollback(spec.environment(), spec.artifact(), new Actor(requestedBy, Starter.groups(requestedBy)),
-                                spec.reason(), jobPath, buildLink)
-                        : engine.request(new PromotionRequest(spec.environment(), new Artifact(spec.artifact(), spec.version(), digest()),
-                                branch, jobPath, buildLink, requestedBy, Starter.groups(requestedBy)));
+                        ? engine.rollback(
+                                spec.environment(),
+                                spec.artifact(),
+                                new Actor(requestedBy, Starter.groups(requestedBy)),
+                                spec.reason(),
+                                jobPath,
+                                buildLink)
+                        : engine.request(new PromotionRequest(
+                                spec.environment(),
+                                new Artifact(spec.artifact(), spec.version(), digest()),
+                                branch,
+                                jobPath,
+                                buildLink,
+                                requestedBy,
+                                Starter.groups(requestedBy)));
                 promotionId = p.id();
                 PromotionRunAction.record(context.get(Run.class), p.id());
                 context.saveState();
-                listener.getLogger().println(Messages.PromoteStep_Requested(String.valueOf(p.id()), p.artifact().toString(), p.environment()));
+                listener.getLogger()
+                        .println(Messages.PromoteStep_Requested(
+                                String.valueOf(p.id()), p.artifact().toString(), p.environment()));
             }
             Attempt attempt = engine.begin(promotionId, spec.waitForGates(), requestedBy);
             report(listener, attempt);
@@ -249,7 +288,9 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
                 case REFUSED -> fail(new AbortException(refusal(attempt)));
                 case WAITING -> {
                     if (System.currentTimeMillis() >= deadlineMillis) {
-                        String waitingFor = attempt.evaluation().waiting().stream().map(GateVerdict::gate).collect(Collectors.joining(", "));
+                        String waitingFor = attempt.evaluation().waiting().stream()
+                                .map(GateVerdict::gate)
+                                .collect(Collectors.joining(", "));
                         String why = Messages.PromoteStep_TimedOut(spec.timeoutMinutes(), waitingFor);
                         engine.cancel(promotionId, requestedBy, why);
                         fail(new AbortException(why));
@@ -291,7 +332,8 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
         StepContext context = getContext();
         if (!context.hasBody()) {
             engine.finish(p.id(), true, requestedBy, Messages.PromoteStep_NoBody());
-            listener.getLogger().println(Messages.PromoteStep_Promoted(p.artifact().toString(), p.environment()));
+            listener.getLogger()
+                    .println(Messages.PromoteStep_Promoted(p.artifact().toString(), p.environment()));
             completed = true;
             context.onSuccess(null);
             return;
@@ -305,7 +347,8 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
                     "RELEASE_LINE_DIGEST", p.artifact().digest().value());
             bodyStarted = true;
             context.newBodyInvoker()
-                    .withContext(EnvironmentExpander.merge(context.get(EnvironmentExpander.class), EnvironmentExpander.constant(vars)))
+                    .withContext(EnvironmentExpander.merge(
+                            context.get(EnvironmentExpander.class), EnvironmentExpander.constant(vars)))
                     .withCallback(new DeployCallback(p.id(), requestedBy))
                     .start();
         } catch (Exception e) {
@@ -319,7 +362,10 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
                 .map(v -> "  " + v.verdict() + "  " + v.gate() + ": " + v.reason())
                 .collect(Collectors.joining("\n"));
         if (!text.equals(lastReport)) {
-            listener.getLogger().println(Messages.PromoteStep_Gates(String.valueOf(promotionId), attempt.promotion().environment()) + "\n" + text);
+            listener.getLogger()
+                    .println(Messages.PromoteStep_Gates(
+                                    String.valueOf(promotionId),
+                                    attempt.promotion().environment()) + "\n" + text);
             lastReport = text;
         }
     }
@@ -330,7 +376,8 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
                 .filter(v -> v.verdict() != Verdict.PASS)
                 .map(v -> "  - " + v.gate() + ": " + v.reason())
                 .collect(Collectors.joining("\n"));
-        return Messages.PromoteStep_Refused(String.valueOf(p.id()), p.artifact().toString(), p.environment()) + "\n" + gates;
+        return Messages.PromoteStep_Refused(String.valueOf(p.id()), p.artifact().toString(), p.environment()) + "\n"
+                + gates;
     }
 
     /** Records the body's outcome (off the CPS VM thread), then completes the step with it. */
@@ -349,7 +396,9 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             Timer.get().submit(() -> {
                 try {
                     Promotion p = PromotionService.get().engine().finish(promotionId, true, principal, null);
-                    context.get(TaskListener.class).getLogger().println(Messages.PromoteStep_Deployed(p.artifact().toString(), p.environment()));
+                    context.get(TaskListener.class)
+                            .getLogger()
+                            .println(Messages.PromoteStep_Deployed(p.artifact().toString(), p.environment()));
                     context.onSuccess(result);
                 } catch (Exception e) {
                     context.onFailure(e);

@@ -28,7 +28,8 @@ public class PromotionConfiguration extends GlobalConfiguration {
     public PromotionConfiguration() {
         load();
         if (environments == null) {
-            environments = new ArrayList<>(EnvironmentConfig.ofAll(EnvironmentOrder.defaults().environments()));
+            environments = new ArrayList<>(
+                    EnvironmentConfig.ofAll(EnvironmentOrder.defaults().environments()));
         }
     }
 
@@ -70,7 +71,8 @@ public class PromotionConfiguration extends GlobalConfiguration {
     }
 
     private static EnvironmentOrder toOrder(List<EnvironmentConfig> list) {
-        return EnvironmentOrder.of(list.stream().map(EnvironmentConfig::toEnvironment).toList());
+        return EnvironmentOrder.of(
+                list.stream().map(EnvironmentConfig::toEnvironment).toList());
     }
 
     @Override

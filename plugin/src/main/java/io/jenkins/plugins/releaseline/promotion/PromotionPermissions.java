@@ -17,11 +17,11 @@ public final class PromotionPermissions {
     public static final PermissionGroup GROUP =
             new PermissionGroup(PromotionPermissions.class, Messages._PromotionPermissions_Group());
 
-    public static final Permission PROMOTE = new Permission(GROUP, "Promote", Messages._PromotionPermissions_Promote(),
-            Item.BUILD, PermissionScope.ITEM);
+    public static final Permission PROMOTE = new Permission(
+            GROUP, "Promote", Messages._PromotionPermissions_Promote(), Item.BUILD, PermissionScope.ITEM);
 
-    public static final Permission APPROVE = new Permission(GROUP, "Approve", Messages._PromotionPermissions_Approve(),
-            Jenkins.ADMINISTER, PermissionScope.ITEM);
+    public static final Permission APPROVE = new Permission(
+            GROUP, "Approve", Messages._PromotionPermissions_Approve(), Jenkins.ADMINISTER, PermissionScope.ITEM);
 
     private PromotionPermissions() {}
 

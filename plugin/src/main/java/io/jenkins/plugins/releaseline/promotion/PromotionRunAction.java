@@ -94,7 +94,9 @@ public class PromotionRunAction implements RunAction2 {
         List<View> out = new ArrayList<>();
         for (long id : promotionIds) {
             Promotion p = engine.promotion(id);
-            List<GateVerdict> verdicts = p.status() == PromotionStatus.REQUESTED ? engine.evaluate(id).verdicts() : List.of();
+            List<GateVerdict> verdicts = p.status() == PromotionStatus.REQUESTED
+                    ? engine.evaluate(id).verdicts()
+                    : List.of();
             out.add(new View(p, verdicts, engine.approvals(id), engine.entries(id), approver && Answers.mayApprove(p)));
         }
         return out;
@@ -102,9 +104,12 @@ public class PromotionRunAction implements RunAction2 {
 
     /** One promotion as the page shows it. */
     @Restricted(NoExternalUse.class)
-    public record View(Promotion promotion, List<GateVerdict> verdicts, List<Approval> approvals, List<LedgerEntry> entries,
-                       boolean mayApprove) {
-    }
+    public record View(
+            Promotion promotion,
+            List<GateVerdict> verdicts,
+            List<Approval> approvals,
+            List<LedgerEntry> entries,
+            boolean mayApprove) {}
 
     @RequirePOST
     public HttpResponse doApprove(@QueryParameter long id, @QueryParameter String comment) {
@@ -132,7 +137,8 @@ public class PromotionRunAction implements RunAction2 {
 
     private void requireOwn(long id) {
         if (!promotionIds.contains(id)) {
-            throw HttpResponses.errorWithoutStack(404, Messages.PromotionRunAction_NotThisBuild(String.valueOf(id), run.getFullDisplayName()));
+            throw HttpResponses.errorWithoutStack(
+                    404, Messages.PromotionRunAction_NotThisBuild(String.valueOf(id), run.getFullDisplayName()));
         }
     }
 

@@ -38,8 +38,8 @@ public class PromotionService {
     public synchronized PromotionEngine engine() {
         Store store = ReleaseLineStore.get().store();
         if (engine == null || store != engineStore) {
-            PromotionEngine made = new PromotionEngine(store, new AuditTrail(store, Clock.systemUTC()), Clock.systemUTC(),
-                    freezeCheck());
+            PromotionEngine made = new PromotionEngine(
+                    store, new AuditTrail(store, Clock.systemUTC()), Clock.systemUTC(), freezeCheck());
             made.configure(PromotionConfiguration.get().toOrder(), ACL.SYSTEM_USERNAME);
             engine = made;
             engineStore = store;
@@ -59,7 +59,10 @@ public class PromotionService {
         try {
             current.configure(configuration.toOrder(), principal);
         } catch (RuntimeException e) {
-            LOGGER.log(Level.WARNING, "Could not store the promotion environments; they are applied when the store is reachable", e);
+            LOGGER.log(
+                    Level.WARNING,
+                    "Could not store the promotion environments; they are applied when the store is reachable",
+                    e);
             synchronized (this) {
                 engine = null;
             }

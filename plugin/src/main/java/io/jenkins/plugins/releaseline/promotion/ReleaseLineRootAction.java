@@ -8,7 +8,6 @@ import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.promotion.Deployment;
 import io.jenkins.plugins.releaseline.engine.promotion.Environment;
 import io.jenkins.plugins.releaseline.engine.promotion.EnvironmentDiff;
-import io.jenkins.plugins.releaseline.engine.promotion.LedgerEntry;
 import io.jenkins.plugins.releaseline.engine.promotion.LockHolder;
 import io.jenkins.plugins.releaseline.engine.promotion.PendingApproval;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
@@ -103,7 +102,10 @@ public class ReleaseLineRootAction implements UnprotectedRootAction {
         List<LockHolder> locks = engine.locks();
         List<ExportedEnvironment> out = new ArrayList<>();
         for (Environment e : engine.environments().environments()) {
-            LockHolder lock = locks.stream().filter(l -> l.environment().equals(e.name())).findFirst().orElse(null);
+            LockHolder lock = locks.stream()
+                    .filter(l -> l.environment().equals(e.name()))
+                    .findFirst()
+                    .orElse(null);
             out.add(new ExportedEnvironment(e, now.getOrDefault(e.name(), List.of()), lock, engine.queue(e.name())));
         }
         return out;
@@ -112,7 +114,9 @@ public class ReleaseLineRootAction implements UnprotectedRootAction {
     @Exported
     public List<ExportedPromotion> getPendingApprovals() {
         Jenkins.get().checkPermission(Jenkins.READ);
-        return PromotionService.get().engine().pendingApprovals().stream().map(ExportedPromotion::new).toList();
+        return PromotionService.get().engine().pendingApprovals().stream()
+                .map(ExportedPromotion::new)
+                .toList();
     }
 
     @Restricted(NoExternalUse.class)
@@ -128,7 +132,8 @@ public class ReleaseLineRootAction implements UnprotectedRootAction {
     /** {@code /release-line/artifact/<name>}: one artifact's ledger across environments. */
     public LedgerPage getArtifact(String name) {
         Jenkins.get().checkPermission(Jenkins.READ);
-        return new LedgerPage(Messages.ReleaseLineRootAction_ArtifactHistory(name),
+        return new LedgerPage(
+                Messages.ReleaseLineRootAction_ArtifactHistory(name),
                 PromotionService.get().engine().artifactHistory(name, 0, PAGE));
     }
 

@@ -97,16 +97,26 @@ public class AlbRouterDefinition extends RouterDefinition {
         AwsCredentialsProvider credentials = null;
         if (credentialsId != null) {
             AmazonWebServicesCredentials c = run != null
-                    ? CredentialsProvider.findCredentialById(credentialsId, AmazonWebServicesCredentials.class, run, List.of())
-                    : CredentialsProvider.findCredentialByIdInItemGroup(credentialsId, AmazonWebServicesCredentials.class, Jenkins.get(),
-                            ACL.SYSTEM2, List.of());
+                    ? CredentialsProvider.findCredentialById(
+                            credentialsId, AmazonWebServicesCredentials.class, run, List.of())
+                    : CredentialsProvider.findCredentialByIdInItemGroup(
+                            credentialsId, AmazonWebServicesCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of());
             if (c == null) {
                 throw new AbortException(Messages.AlbRouterDefinition_CredentialsNotFound(credentialsId, getName()));
             }
             credentials = c;
         }
-        return new AlbRouter(getName(), new AlbRouter.Settings(region, endpointUrl == null ? null : URI.create(endpointUrl), credentials,
-                listenerArn, ruleArn, pairs("targetGroups", targetGroups), Duration.ofSeconds(20)), RetryPolicy.DEFAULT);
+        return new AlbRouter(
+                getName(),
+                new AlbRouter.Settings(
+                        region,
+                        endpointUrl == null ? null : URI.create(endpointUrl),
+                        credentials,
+                        listenerArn,
+                        ruleArn,
+                        pairs("targetGroups", targetGroups),
+                        Duration.ofSeconds(20)),
+                RetryPolicy.DEFAULT);
     }
 
     @Extension
@@ -125,7 +135,12 @@ public class AlbRouterDefinition extends RouterDefinition {
                 return result.includeCurrentValue(Util.fixNull(credentialsId));
             }
             return result.includeEmptyValue()
-                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), AmazonWebServicesCredentials.class, List.of(), CredentialsMatchers.always())
+                    .includeMatchingAs(
+                            ACL.SYSTEM2,
+                            Jenkins.get(),
+                            AmazonWebServicesCredentials.class,
+                            List.of(),
+                            CredentialsMatchers.always())
                     .includeCurrentValue(Util.fixNull(credentialsId));
         }
     }

@@ -43,6 +43,7 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
     private long rolloutId = -1;
     /** starting, deploying (body), checking (background), routing (body of a pipeline router), done. */
     private volatile String stage = "starting";
+
     private transient volatile CompletableFuture<Object> routeResult;
 
     BlueGreenDeployExecution(BlueGreenDeployStep step, StepContext context) {
@@ -79,7 +80,8 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
         TrafficRouter router = router(false);
         BlueGreenRollout r;
         try {
-            r = RolloutEngine.controller().start(step.effectiveEnvironment(), router, step.getVersion(), RolloutEngine.principal(run));
+            r = RolloutEngine.controller()
+                    .start(step.effectiveEnvironment(), router, step.getVersion(), RolloutEngine.principal(run));
         } catch (IllegalArgumentException | IllegalStateException | RouterException e) {
             throw new AbortException(e.getMessage());
         }
@@ -87,7 +89,10 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
         stage = "deploying";
         getContext().saveState();
         BlueGreenAction.attach(run, r.id());
-        listener().getLogger().println(Messages.BlueGreenDeployStep_Deploying(r.id(), r.targetColour(), r.liveColour(), router.name()));
+        listener()
+                .getLogger()
+                .println(Messages.BlueGreenDeployStep_Deploying(
+                        r.id(), r.targetColour(), r.liveColour(), router.name()));
         Map<String, String> env = new LinkedHashMap<>();
         env.put(PHASE, "deploy");
         env.put(CommandRouter.TARGET_COLOR, r.targetColour());
@@ -101,8 +106,10 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
     }
 
     private void invokeBody(Map<String, String> env, BodyExecutionCallback callback) throws Exception {
-        getContext().newBodyInvoker()
-                .withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class), EnvironmentExpander.constant(env)))
+        getContext()
+                .newBodyInvoker()
+                .withContext(EnvironmentExpander.merge(
+                        getContext().get(EnvironmentExpander.class), EnvironmentExpander.constant(env)))
                 .withCallback(callback)
                 .start();
     }
@@ -114,7 +121,8 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
             String who = RolloutEngine.principal(run);
             BlueGreenController controller = RolloutEngine.controller();
             if (failure != null) {
-                BlueGreenRollout r = controller.deployFailed(rolloutId, router(false), who, String.valueOf(failure.getMessage()));
+                BlueGreenRollout r =
+                        controller.deployFailed(rolloutId, router(false), who, String.valueOf(failure.getMessage()));
                 listener().getLogger().println(Messages.BlueGreenDeployStep_Ended(r.phase(), r.detail()));
                 stage = "done";
                 getContext().onFailure(failure);
@@ -127,7 +135,8 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
             HealthCheck check;
             BlueGreenController.SwitchOptions options;
             try {
-                check = step.getHealthCheck().toHealthCheck(targetUrl == null ? null : targetUrl + "/", r.targetColour());
+                check = step.getHealthCheck()
+                        .toHealthCheck(targetUrl == null ? null : targetUrl + "/", r.targetColour());
                 options = step.switchOptions(r.targetColour());
             } catch (IllegalArgumentException e) {
                 r = controller.deployFailed(rolloutId, router(false), who, e.getMessage());
@@ -136,7 +145,9 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
             listener().getLogger().println(Messages.BlueGreenDeployStep_Checking(check.url()));
             r = controller.verifyIdle(rolloutId, router(false), check, who);
             if (r.phase() == BlueGreenPhase.IDLE_HEALTHY) {
-                listener().getLogger().println(Messages.BlueGreenDeployStep_Switching(r.targetColour(), options.steps()));
+                listener()
+                        .getLogger()
+                        .println(Messages.BlueGreenDeployStep_Switching(r.targetColour(), options.steps()));
                 r = controller.switchTraffic(rolloutId, router(true), options, who);
             }
             finish(r);
@@ -152,7 +163,9 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
         if (r.phase() == BlueGreenPhase.WARM || r.phase() == BlueGreenPhase.COMPLETED) {
             getContext().onSuccess(r.targetColour());
         } else {
-            getContext().onFailure(new AbortException(Messages.BlueGreenDeployStep_NotSwitched(r.id(), r.phase(), r.detail())));
+            getContext()
+                    .onFailure(new AbortException(
+                            Messages.BlueGreenDeployStep_NotSwitched(r.id(), r.phase(), r.detail())));
         }
     }
 
@@ -223,9 +236,15 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
         if (rolloutId < 0) {
             throw new AbortException(Messages.BlueGreenDeployStep_RestartedBeforeStart());
         }
-        Optional<BlueGreenRollout> r = RolloutEngine.controller().resume(step.effectiveEnvironment(), router(false),
-                RolloutEngine.principal(getContext().get(Run.class)));
-        finish(r.isPresent() ? r.get() : RolloutEngine.controller().get(rolloutId).orElseThrow());
+        Optional<BlueGreenRollout> r = RolloutEngine.controller()
+                .resume(
+                        step.effectiveEnvironment(),
+                        router(false),
+                        RolloutEngine.principal(getContext().get(Run.class)));
+        finish(
+                r.isPresent()
+                        ? r.get()
+                        : RolloutEngine.controller().get(rolloutId).orElseThrow());
     }
 
     @Override

@@ -120,7 +120,8 @@ public class BlueGreenDeployStep extends Step implements Serializable {
     /** The switch options, checked by the engine (a bad value throws IllegalArgumentException naming the field). */
     BlueGreenController.SwitchOptions switchOptions(String targetColour) {
         HealthCheck front = frontCheck == null ? null : frontCheck.toHealthCheck(null, targetColour);
-        return new BlueGreenController.SwitchOptions(steps, Duration.ofSeconds(stepPauseSeconds), Duration.ofMinutes(keepWarmMinutes), front);
+        return new BlueGreenController.SwitchOptions(
+                steps, Duration.ofSeconds(stepPauseSeconds), Duration.ofMinutes(keepWarmMinutes), front);
     }
 
     @Override

@@ -77,7 +77,8 @@ public class CanaryAction implements RunAction2 {
         try {
             CanaryController controller = CanaryService.get().controller();
             Optional<CanaryRollout> r = controller.find(rolloutId);
-            return r.map(rollout -> CanaryTimeline.of(rollout, controller.events(rolloutId))).orElse(null);
+            return r.map(rollout -> CanaryTimeline.of(rollout, controller.events(rolloutId)))
+                    .orElse(null);
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not read canary " + rolloutId, e);
             return null;
@@ -88,7 +89,10 @@ public class CanaryAction implements RunAction2 {
     @Restricted(NoExternalUse.class)
     public boolean isControllable() {
         CanaryTimeline t = getTimeline();
-        return t != null && !t.state().equals("SUCCEEDED") && !t.state().equals("ROLLED_BACK") && !t.state().equals("ABORTED")
+        return t != null
+                && !t.state().equals("SUCCEEDED")
+                && !t.state().equals("ROLLED_BACK")
+                && !t.state().equals("ABORTED")
                 && (run.hasPermission(Item.CANCEL) || run.hasPermission(Item.BUILD));
     }
 
@@ -97,7 +101,9 @@ public class CanaryAction implements RunAction2 {
         run.checkPermission(Item.READ);
         CanaryTimeline t = getTimeline();
         if (t == null) {
-            rsp.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the Release Line store cannot be read; see the system log");
+            rsp.sendError(
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the Release Line store cannot be read; see the system log");
             return;
         }
         rsp.setContentType("application/json;charset=UTF-8");
@@ -114,13 +120,17 @@ public class CanaryAction implements RunAction2 {
     @RequirePOST
     public void doResume(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         run.checkPermission(Item.BUILD);
-        act(rsp, () -> CanaryService.get().controller().unpause(rolloutId, ActingUser.id(), req.getParameter("reason")));
+        act(
+                rsp,
+                () -> CanaryService.get().controller().unpause(rolloutId, ActingUser.id(), req.getParameter("reason")));
     }
 
     @RequirePOST
     public void doPromote(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         run.checkPermission(Item.BUILD);
-        act(rsp, () -> CanaryService.get().controller().promote(rolloutId, ActingUser.id(), req.getParameter("reason")));
+        act(
+                rsp,
+                () -> CanaryService.get().controller().promote(rolloutId, ActingUser.id(), req.getParameter("reason")));
     }
 
     /** Traffic back to stable at once where the router is a named one; a block router is told at the build's next tick. */

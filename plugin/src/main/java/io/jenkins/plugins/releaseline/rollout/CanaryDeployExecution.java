@@ -84,11 +84,18 @@ public final class CanaryDeployExecution extends StepExecution {
         LIVE.put(rolloutId, this);
         if (args.router() != null) {
             CanaryRouterLookup.resolve(args.router(), run);
-            listener().getLogger().println("[canary] deploying the canary version (the block), then " + args.plan().stepsText()
-                    + " through router " + args.router());
-            getContext().newBodyInvoker().withCallback(new DeployedCallback(rolloutId)).start();
+            listener()
+                    .getLogger()
+                    .println("[canary] deploying the canary version (the block), then "
+                            + args.plan().stepsText() + " through router " + args.router());
+            getContext()
+                    .newBodyInvoker()
+                    .withCallback(new DeployedCallback(rolloutId))
+                    .start();
         } else {
-            listener().getLogger().println("[canary] " + args.plan().stepsText() + "; the block moves the traffic at each step");
+            listener()
+                    .getLogger()
+                    .println("[canary] " + args.plan().stepsText() + "; the block moves the traffic at each step");
             schedule(0);
         }
         return false;
@@ -107,7 +114,8 @@ public final class CanaryDeployExecution extends StepExecution {
         public void onSuccess(StepContext context, Object result) {
             CanaryDeployExecution e = LIVE.get(rolloutId);
             if (e == null) {
-                context.onFailure(new AbortException("canary " + rolloutId + ": lost track of the rollout after a restart"));
+                context.onFailure(
+                        new AbortException("canary " + rolloutId + ": lost track of the rollout after a restart"));
                 return;
             }
             e.schedule(0);
@@ -153,8 +161,10 @@ public final class CanaryDeployExecution extends StepExecution {
                 CanaryController controller = CanaryService.get().controller();
                 if (controller.find(rolloutId).isPresent()) {
                     CanaryRollout r = controller.resume(rolloutId, router());
-                    listener().getLogger().println("[canary] resumed after a restart: " + r.state() + " at step "
-                            + (r.stepIndex() + 1) + " (" + r.intendedWeight() + "%)");
+                    listener()
+                            .getLogger()
+                            .println("[canary] resumed after a restart: " + r.state() + " at step "
+                                    + (r.stepIndex() + 1) + " (" + r.intendedWeight() + "%)");
                     started = true;
                     schedule(0);
                 } else if (arguments().router() == null) {
@@ -177,9 +187,14 @@ public final class CanaryDeployExecution extends StepExecution {
             CanaryController controller = CanaryService.get().controller();
             if (controller.find(rolloutId).isPresent()) {
                 TrafficRouter named = arguments().router() == null ? null : router();
-                CanaryRollout r = controller.abort(rolloutId, ActingUser.id(), "the build was stopped: " + cause, named);
-                listener().getLogger().println("[canary] aborted with the build: " + r.state() + (named == null
-                        ? "; the block that moves the traffic cannot run in a stopped build: set the canary to 0% yourself" : ""));
+                CanaryRollout r =
+                        controller.abort(rolloutId, ActingUser.id(), "the build was stopped: " + cause, named);
+                listener()
+                        .getLogger()
+                        .println("[canary] aborted with the build: " + r.state()
+                                + (named == null
+                                        ? "; the block that moves the traffic cannot run in a stopped build: set the canary to 0% yourself"
+                                        : ""));
             }
         } catch (Exception e) {
             LOGGER.log(Level.WARNING, "canary " + rolloutId + ": could not abort with the build", e);
@@ -236,7 +251,10 @@ public final class CanaryDeployExecution extends StepExecution {
             }
             long delay = 2_000;
             if (r.state() != CanaryState.PAUSED && r.wakeAt() != null) {
-                delay = Math.min(5_000, Math.max(100, Duration.between(Instant.now(), r.wakeAt()).toMillis()));
+                delay = Math.min(
+                        5_000,
+                        Math.max(
+                                100, Duration.between(Instant.now(), r.wakeAt()).toMillis()));
             }
             schedule(delay);
         } catch (AbortException | IllegalArgumentException | IllegalStateException e) {
@@ -276,11 +294,21 @@ public final class CanaryDeployExecution extends StepExecution {
                 continue;
             }
             lastLoggedSeq = e.seq();
-            listener.getLogger().println("[canary] " + e.at() + " " + e.kind() + " (" + e.weight() + "%): " + e.message());
+            listener.getLogger()
+                    .println("[canary] " + e.at() + " " + e.kind() + " (" + e.weight() + "%): " + e.message());
             for (MetricResult m : CanaryController.metricsOf(e)) {
-                listener.getLogger().println(String.format(Locale.ROOT,
-                        "[canary]   %s %s: %s (canary n=%d mean=%s; baseline n=%d mean=%s; p=%s)", m.metric(), m.verdict(),
-                        m.reason(), m.canaryCount(), m.canaryMean(), m.baselineCount(), m.baselineMean(), m.pValue()));
+                listener.getLogger()
+                        .println(String.format(
+                                Locale.ROOT,
+                                "[canary]   %s %s: %s (canary n=%d mean=%s; baseline n=%d mean=%s; p=%s)",
+                                m.metric(),
+                                m.verdict(),
+                                m.reason(),
+                                m.canaryCount(),
+                                m.canaryMean(),
+                                m.baselineCount(),
+                                m.baselineMean(),
+                                m.pValue()));
             }
         }
     }
@@ -321,8 +349,15 @@ public final class CanaryDeployExecution extends StepExecution {
                 router = CanaryRouterLookup.resolve(args.router(), run);
             } else {
                 var store = ReleaseLineStore.get().store();
-                router = new CommandRouter(routerName(), List.of(args.stable(), args.canary()), args.stable(), this::runBlock,
-                        store, ReleaseLineStore.get().auditTrail(), Clock.systemUTC(), principal);
+                router = new CommandRouter(
+                        routerName(),
+                        List.of(args.stable(), args.canary()),
+                        args.stable(),
+                        this::runBlock,
+                        store,
+                        ReleaseLineStore.get().auditTrail(),
+                        Clock.systemUTC(),
+                        principal);
             }
         }
         return router;
@@ -350,16 +385,21 @@ public final class CanaryDeployExecution extends StepExecution {
         BLOCKS.put(token, done);
         try {
             EnvironmentExpander outer = getContext().get(EnvironmentExpander.class);
-            getContext().newBodyInvoker()
+            getContext()
+                    .newBodyInvoker()
                     .withContext(EnvironmentExpander.merge(outer, EnvironmentExpander.constant(environment)))
                     .withCallback(new RoutedCallback(token))
                     .start();
             done.get(BLOCK_ROUTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new CommandRouter.Report(target, "the block finished with " + CommandRouter.format(target));
         } catch (ExecutionException e) {
-            throw new RouterException("the block failed while setting " + CommandRouter.format(target) + ": " + e.getCause(), false, e.getCause());
+            throw new RouterException(
+                    "the block failed while setting " + CommandRouter.format(target) + ": " + e.getCause(),
+                    false,
+                    e.getCause());
         } catch (TimeoutException e) {
-            throw new RouterException("the block did not finish within " + BLOCK_ROUTER_TIMEOUT.toMinutes() + " minutes", false, e);
+            throw new RouterException(
+                    "the block did not finish within " + BLOCK_ROUTER_TIMEOUT.toMinutes() + " minutes", false, e);
         } catch (IOException e) {
             throw new RouterException("could not run the block: " + e.getMessage(), true, e);
         } catch (InterruptedException e) {

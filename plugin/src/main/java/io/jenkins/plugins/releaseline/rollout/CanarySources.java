@@ -34,20 +34,27 @@ final class CanarySources {
         Set<String> used = args.metrics().stream().map(CanaryMetric::source).collect(Collectors.toSet());
         List<MetricSource> sources = new ArrayList<>();
         if (used.contains(HttpProbeSource.ID)) {
-            sources.add(new HttpProbeSource(HttpProbeSource.ID, args.probeUrls(), args.probeCount(), 4, Duration.ofSeconds(5)));
+            sources.add(new HttpProbeSource(
+                    HttpProbeSource.ID, args.probeUrls(), args.probeCount(), 4, Duration.ofSeconds(5)));
         }
         if (used.contains("prometheus")) {
             Map<String, String> headers = Map.of();
             String credentialsId = args.prometheus().get("credentialsId");
             if (credentialsId != null) {
-                StringCredentials token = CredentialsProvider.findCredentialById(credentialsId, StringCredentials.class, run);
+                StringCredentials token =
+                        CredentialsProvider.findCredentialById(credentialsId, StringCredentials.class, run);
                 if (token == null) {
-                    throw new AbortException("prometheus.credentialsId: no secret text credentials '" + credentialsId + "' for this build");
+                    throw new AbortException("prometheus.credentialsId: no secret text credentials '" + credentialsId
+                            + "' for this build");
                 }
                 headers = Map.of("Authorization", "Bearer " + token.getSecret().getPlainText());
             }
-            sources.add(new PrometheusSource("prometheus", URI.create(args.prometheus().get("url")), args.prometheusStep(),
-                    Duration.ofSeconds(10), headers));
+            sources.add(new PrometheusSource(
+                    "prometheus",
+                    URI.create(args.prometheus().get("url")),
+                    args.prometheusStep(),
+                    Duration.ofSeconds(10),
+                    headers));
         }
         if (used.contains("cloudwatch")) {
             Map<String, String> cw = args.cloudWatch();
@@ -56,17 +63,20 @@ final class CanarySources {
                     .httpClient(UrlConnectionHttpClient.create());
             String credentialsId = cw.get("credentialsId");
             if (credentialsId != null) {
-                AmazonWebServicesCredentials aws = CredentialsProvider.findCredentialById(credentialsId,
-                        AmazonWebServicesCredentials.class, run);
+                AmazonWebServicesCredentials aws =
+                        CredentialsProvider.findCredentialById(credentialsId, AmazonWebServicesCredentials.class, run);
                 if (aws == null) {
-                    throw new AbortException("cloudwatch.credentialsId: no AWS credentials '" + credentialsId + "' for this build");
+                    throw new AbortException(
+                            "cloudwatch.credentialsId: no AWS credentials '" + credentialsId + "' for this build");
                 }
                 builder.credentialsProvider(aws);
             }
             if (cw.get("endpoint") != null) {
                 builder.endpointOverride(URI.create(cw.get("endpoint")));
             }
-            int period = cw.get("period") == null ? 60 : Integer.parseInt(cw.get("period").strip());
+            int period = cw.get("period") == null
+                    ? 60
+                    : Integer.parseInt(cw.get("period").strip());
             sources.add(new CloudWatchSource("cloudwatch", builder.build(), period));
         }
         try {

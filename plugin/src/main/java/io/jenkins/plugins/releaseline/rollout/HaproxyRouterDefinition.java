@@ -52,8 +52,12 @@ public class HaproxyRouterDefinition extends RouterDefinition {
     @NonNull
     @Override
     public TrafficRouter toRouter(Run<?, ?> run, CommandRouter.Commands commands) {
-        return new HaproxyRouter(getName(), HaproxyRuntimeApi.parse(address, Duration.ofSeconds(timeoutSeconds)), haproxyBackend,
-                backendList(), RetryPolicy.DEFAULT);
+        return new HaproxyRouter(
+                getName(),
+                HaproxyRuntimeApi.parse(address, Duration.ofSeconds(timeoutSeconds)),
+                haproxyBackend,
+                backendList(),
+                RetryPolicy.DEFAULT);
     }
 
     @Extension

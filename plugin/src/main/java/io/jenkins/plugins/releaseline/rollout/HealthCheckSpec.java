@@ -102,11 +102,15 @@ public class HealthCheckSpec extends AbstractDescribableImpl<HealthCheckSpec> im
     HealthCheck toHealthCheck(@CheckForNull String defaultUrl, @NonNull String colour) {
         String u = url != null ? url : defaultUrl;
         if (u == null) {
-            throw new IllegalArgumentException("healthCheck.url: give the URL to check, or a targetUrls entry for " + colour + " in the router");
+            throw new IllegalArgumentException(
+                    "healthCheck.url: give the URL to check, or a targetUrls entry for " + colour + " in the router");
         }
         HealthCheck check = HealthCheck.of(u.replace("{color}", colour), expect)
                 .withConsecutive(consecutive)
-                .withTiming(Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(deadlineSeconds));
+                .withTiming(
+                        Duration.ofSeconds(intervalSeconds),
+                        Duration.ofSeconds(timeoutSeconds),
+                        Duration.ofSeconds(deadlineSeconds));
         return body == null ? check : check.withBody(body);
     }
 

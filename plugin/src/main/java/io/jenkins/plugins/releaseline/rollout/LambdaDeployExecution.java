@@ -68,7 +68,11 @@ public final class LambdaDeployExecution extends StepExecution {
     private static final Logger LOGGER = Logger.getLogger(LambdaDeployExecution.class.getName());
     private static final long GATE_POLL_MILLIS = 30_000;
 
-    private enum Phase { GATES, DEPLOYING, ROLLING_OUT }
+    private enum Phase {
+        GATES,
+        DEPLOYING,
+        ROLLING_OUT
+    }
 
     private final LinkedHashMap<String, Object> arguments;
     private Phase phase;
@@ -106,7 +110,8 @@ public final class LambdaDeployExecution extends StepExecution {
         if (args.zip() != null) {
             FilePath workspace = getContext().get(FilePath.class);
             if (workspace == null) {
-                throw new AbortException("zip: '" + args.zip() + "' is a workspace path; call lambdaDeploy inside node { } or give s3: [...]");
+                throw new AbortException("zip: '" + args.zip()
+                        + "' is a workspace path; call lambdaDeploy inside node { } or give s3: [...]");
             }
             FilePath source = workspace.child(args.zip());
             if (!source.exists()) {
@@ -124,7 +129,9 @@ public final class LambdaDeployExecution extends StepExecution {
         credentials(); // an unknown credentials id fails here, before anything is recorded
         Promotion p;
         try {
-            p = release().request(args.request(code(args), zipDigest, branch, run.getParent().getFullName(), run.getUrl(), requestedBy));
+            p = release()
+                    .request(args.request(
+                            code(args), zipDigest, branch, run.getParent().getFullName(), run.getUrl(), requestedBy));
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
@@ -140,24 +147,27 @@ public final class LambdaDeployExecution extends StepExecution {
         switch (phase == null ? Phase.GATES : phase) {
             case GATES -> schedule(0);
             case DEPLOYING -> {
-                String why = "the controller restarted while the code of the function was being updated; this step changed no alias";
+                String why =
+                        "the controller restarted while the code of the function was being updated; this step changed no alias";
                 try {
                     PromotionService.get().engine().finish(promotionId, false, principal, why);
                 } catch (RuntimeException e) {
-                    LOGGER.log(Level.WARNING, "lambdaDeploy: could not record promotion " + promotionId + " as failed", e);
+                    LOGGER.log(
+                            Level.WARNING, "lambdaDeploy: could not record promotion " + promotionId + " as failed", e);
                 }
                 fail(why + "; run the step again");
             }
-            case ROLLING_OUT -> Timer.get().submit(() -> {
-                try (LambdaClient client = client()) {
-                    CanaryRollout r = CanaryService.get().controller().resume(rolloutId, router(client));
-                    log("resumed after a restart: " + r.state() + " at " + r.intendedWeight() + "%");
-                    schedule(0);
-                } catch (Exception e) {
-                    LOGGER.log(Level.WARNING, "lambdaDeploy " + rolloutId + ": could not resume; retrying", e);
-                    schedule(5_000);
-                }
-            });
+            case ROLLING_OUT ->
+                Timer.get().submit(() -> {
+                    try (LambdaClient client = client()) {
+                        CanaryRollout r = CanaryService.get().controller().resume(rolloutId, router(client));
+                        log("resumed after a restart: " + r.state() + " at " + r.intendedWeight() + "%");
+                        schedule(0);
+                    } catch (Exception e) {
+                        LOGGER.log(Level.WARNING, "lambdaDeploy " + rolloutId + ": could not resume; retrying", e);
+                        schedule(5_000);
+                    }
+                });
             default -> throw new IllegalStateException("phase " + phase);
         }
     }
@@ -169,11 +179,14 @@ public final class LambdaDeployExecution extends StepExecution {
         try {
             if (phase == Phase.ROLLING_OUT && rolloutId != null) {
                 try (LambdaClient client = client()) {
-                    CanaryRollout r = CanaryService.get().controller().abort(rolloutId, ActingUser.id(),
-                            "the build was stopped: " + cause, router(client));
+                    CanaryRollout r = CanaryService.get()
+                            .controller()
+                            .abort(rolloutId, ActingUser.id(), "the build was stopped: " + cause, router(client));
                     log("aborted with the build: " + r.state() + "; alias back on version " + stableVersion);
                 }
-                PromotionService.get().engine().finish(promotionId, false, principal, "the build was stopped: " + cause);
+                PromotionService.get()
+                        .engine()
+                        .finish(promotionId, false, principal, "the build was stopped: " + cause);
             } else if (phase == Phase.GATES && promotionId >= 0) {
                 PromotionService.get().engine().cancel(promotionId, principal, "the build was stopped: " + cause);
             }
@@ -185,7 +198,9 @@ public final class LambdaDeployExecution extends StepExecution {
 
     @Override
     public String getStatus() {
-        return phase == null ? "starting" : phase + " (promotion " + promotionId + (rolloutId == null ? "" : ", rollout " + rolloutId) + ")";
+        return phase == null
+                ? "starting"
+                : phase + " (promotion " + promotionId + (rolloutId == null ? "" : ", rollout " + rolloutId) + ")";
     }
 
     private synchronized void schedule(long delayMillis) {
@@ -229,7 +244,8 @@ public final class LambdaDeployExecution extends StepExecution {
     private void gates() throws AbortException {
         PromotionEngine promotions = PromotionService.get().engine();
         Attempt a = promotions.begin(promotionId, true, principal);
-        String summary = a.outcome() + ": " + a.evaluation().verdicts().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
+        String summary = a.outcome() + ": "
+                + a.evaluation().verdicts().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
         if (!summary.equals(lastGates)) {
             lastGates = summary;
             log("gates of promotion " + promotionId + ": " + a.outcome());
@@ -240,16 +256,23 @@ public final class LambdaDeployExecution extends StepExecution {
                 phase = Phase.DEPLOYING;
                 schedule(0);
             }
-            case REFUSED -> fail("promotion " + promotionId + " refused: " + a.evaluation().failed().stream()
-                    .map(v -> v.gate() + ": " + v.reason()).collect(Collectors.joining("; ")));
+            case REFUSED ->
+                fail("promotion " + promotionId + " refused: "
+                        + a.evaluation().failed().stream()
+                                .map(v -> v.gate() + ": " + v.reason())
+                                .collect(Collectors.joining("; ")));
             case WAITING -> {
                 if (System.currentTimeMillis() > gateDeadlineMillis) {
-                    String why = "still waiting after " + CanaryPlanParser.formatDuration(arguments().gateTimeout()) + ": " + a.evaluation().waiting().stream()
-                            .map(v -> v.gate() + ": " + v.reason()).collect(Collectors.joining("; "));
+                    String why = "still waiting after "
+                            + CanaryPlanParser.formatDuration(arguments().gateTimeout()) + ": "
+                            + a.evaluation().waiting().stream()
+                                    .map(v -> v.gate() + ": " + v.reason())
+                                    .collect(Collectors.joining("; "));
                     promotions.cancel(promotionId, principal, why);
                     fail("promotion " + promotionId + " " + why);
                 } else {
-                    schedule(Math.min(GATE_POLL_MILLIS, Math.max(0, gateDeadlineMillis - System.currentTimeMillis()) + 100));
+                    schedule(Math.min(
+                            GATE_POLL_MILLIS, Math.max(0, gateDeadlineMillis - System.currentTimeMillis()) + 100));
                 }
             }
             default -> throw new IllegalStateException("outcome " + a.outcome());
@@ -260,9 +283,16 @@ public final class LambdaDeployExecution extends StepExecution {
         LambdaDeployArguments args = arguments();
         Run<?, ?> run = run();
         try (LambdaClient client = client()) {
-            LambdaRelease.Request request = args.request(code(args), zipDigest, branch, run.getParent().getFullName(), run.getUrl(), requestedBy);
+            LambdaRelease.Request request = args.request(
+                    code(args), zipDigest, branch, run.getParent().getFullName(), run.getUrl(), requestedBy);
             LambdaDeployer deployer = new LambdaDeployer(client, args.updateTimeout(), Duration.ofSeconds(2));
-            LambdaRelease.Rollout ro = release().deploy(PromotionService.get().engine().promotion(promotionId), request, client, deployer, principal);
+            LambdaRelease.Rollout ro = release()
+                    .deploy(
+                            PromotionService.get().engine().promotion(promotionId),
+                            request,
+                            client,
+                            deployer,
+                            principal);
             if (ro.finished()) {
                 succeed(ro.newVersion());
                 return;
@@ -274,7 +304,7 @@ public final class LambdaDeployExecution extends StepExecution {
             phase = Phase.ROLLING_OUT;
             schedule(0);
         } catch (io.jenkins.plugins.releaseline.engine.rollout.LambdaDeployException
-                 | io.jenkins.plugins.releaseline.engine.rollout.RouterException e) {
+                | io.jenkins.plugins.releaseline.engine.rollout.RouterException e) {
             fail(e.getMessage());
         }
     }
@@ -282,17 +312,29 @@ public final class LambdaDeployExecution extends StepExecution {
     private void rollOut() throws AbortException {
         LambdaDeployArguments args = arguments();
         try (LambdaClient client = client()) {
-            LambdaRelease.Rollout ro = new LambdaRelease.Rollout(promotionId, rolloutId, routerName, args.function(), args.alias(),
-                    stableVersion, newVersion, false);
+            LambdaRelease.Rollout ro = new LambdaRelease.Rollout(
+                    promotionId,
+                    rolloutId,
+                    routerName,
+                    args.function(),
+                    args.alias(),
+                    stableVersion,
+                    newVersion,
+                    false);
             CanaryRollout r = release().advance(ro, client, analysis(client), principal);
             if (r.state() == CanaryState.SUCCEEDED) {
                 succeed(newVersion);
             } else if (r.state().terminal()) {
-                fail("rolled back: alias " + args.alias() + " of " + args.function() + " is back on version " + stableVersion + ": " + r.reason());
+                fail("rolled back: alias " + args.alias() + " of " + args.function() + " is back on version "
+                        + stableVersion + ": " + r.reason());
             } else {
                 long delay = 2_000;
                 if (r.state() != CanaryState.PAUSED && r.wakeAt() != null) {
-                    delay = Math.min(5_000, Math.max(100, Duration.between(Instant.now(), r.wakeAt()).toMillis()));
+                    delay = Math.min(
+                            5_000,
+                            Math.max(
+                                    100,
+                                    Duration.between(Instant.now(), r.wakeAt()).toMillis()));
                 }
                 schedule(delay);
             }
@@ -331,7 +373,8 @@ public final class LambdaDeployExecution extends StepExecution {
 
     private LambdaClient client() throws AbortException {
         LambdaDeployArguments args = arguments();
-        LambdaConnection connection = LambdaConnection.defaultChain(args.region()).withEndpoint(args.endpoint());
+        LambdaConnection connection =
+                LambdaConnection.defaultChain(args.region()).withEndpoint(args.endpoint());
         AwsCredentialsProvider credentials = credentials();
         return (credentials == null ? connection : connection.withCredentials(credentials)).client();
     }
@@ -342,7 +385,8 @@ public final class LambdaDeployExecution extends StepExecution {
         if (id == null) {
             return null;
         }
-        AmazonWebServicesCredentials aws = CredentialsProvider.findCredentialById(id, AmazonWebServicesCredentials.class, run());
+        AmazonWebServicesCredentials aws =
+                CredentialsProvider.findCredentialById(id, AmazonWebServicesCredentials.class, run());
         if (aws == null) {
             throw new AbortException("credentialsId: no AWS credentials '" + id + "' are available to this build");
         }

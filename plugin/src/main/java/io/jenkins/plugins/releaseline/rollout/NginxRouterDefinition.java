@@ -98,9 +98,16 @@ public class NginxRouterDefinition extends RouterDefinition {
                 }
             }
         }
-        NginxRouter.Settings settings = new NginxRouter.Settings(Path.of(binary), prefix == null ? null : Path.of(prefix),
-                Path.of(mainConfig), Path.of(upstreamFile), upstream, pairs("servers", servers), directives,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
+        NginxRouter.Settings settings = new NginxRouter.Settings(
+                Path.of(binary),
+                prefix == null ? null : Path.of(prefix),
+                Path.of(mainConfig),
+                Path.of(upstreamFile),
+                upstream,
+                pairs("servers", servers),
+                directives,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30));
         return new NginxRouter(getName(), settings, backendList());
     }
 

@@ -38,12 +38,21 @@ public class PipelineRouterDefinition extends RouterDefinition {
     @NonNull
     @Override
     public TrafficRouter toRouter(Run<?, ?> run, CommandRouter.Commands commands) throws AbortException {
-        CommandRouter.Commands c = commands != null ? commands : (target, env) -> {
-            throw new io.jenkins.plugins.releaseline.engine.rollout.RouterException(
-                    Messages.PipelineRouterDefinition_NoBody(getName()), false);
-        };
-        return new CommandRouter(getName(), backendList(), initiallyLive != null ? initiallyLive : backendList().get(0), c,
-                RolloutEngine.store(), RolloutEngine.audit(), Clock.systemUTC(), RolloutEngine.principal(run));
+        CommandRouter.Commands c = commands != null
+                ? commands
+                : (target, env) -> {
+                    throw new io.jenkins.plugins.releaseline.engine.rollout.RouterException(
+                            Messages.PipelineRouterDefinition_NoBody(getName()), false);
+                };
+        return new CommandRouter(
+                getName(),
+                backendList(),
+                initiallyLive != null ? initiallyLive : backendList().get(0),
+                c,
+                RolloutEngine.store(),
+                RolloutEngine.audit(),
+                Clock.systemUTC(),
+                RolloutEngine.principal(run));
     }
 
     @Extension

@@ -24,8 +24,10 @@ public class RetireWarmColours extends PeriodicWork {
     @Override
     protected void doRun() {
         try {
-            RolloutEngine.controller().retireDue(ACL.SYSTEM_USERNAME)
-                    .forEach(r -> LOGGER.info(() -> "Retired " + r.liveColour() + " of " + r.environment() + " (rollout #" + r.id() + ")"));
+            RolloutEngine.controller()
+                    .retireDue(ACL.SYSTEM_USERNAME)
+                    .forEach(r -> LOGGER.info(() ->
+                            "Retired " + r.liveColour() + " of " + r.environment() + " (rollout #" + r.id() + ")"));
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not retire warm colours", e);
         }

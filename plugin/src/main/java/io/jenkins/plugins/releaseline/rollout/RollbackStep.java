@@ -72,8 +72,12 @@ public class RollbackStep extends Step {
             try {
                 Optional<BlueGreenRollout> active = controller.current(environment);
                 String routerName = active.map(BlueGreenRollout::router)
-                        .orElseGet(() -> controller.history(environment, 1).stream().findFirst().map(BlueGreenRollout::router).orElse(null));
-                RouterDefinition def = routerName == null ? null : TrafficRouters.get().find(routerName);
+                        .orElseGet(() -> controller.history(environment, 1).stream()
+                                .findFirst()
+                                .map(BlueGreenRollout::router)
+                                .orElse(null));
+                RouterDefinition def =
+                        routerName == null ? null : TrafficRouters.get().find(routerName);
                 if (routerName != null && def == null) {
                     throw new AbortException(Messages.BlueGreenDeployStep_UnknownRouter(routerName));
                 }
@@ -85,7 +89,10 @@ public class RollbackStep extends Step {
                 throw new AbortException(e.getMessage());
             }
             BlueGreenAction.attach(run, r.id());
-            getContext().get(TaskListener.class).getLogger().println(Messages.BlueGreenDeployStep_Ended(r.phase(), r.detail()));
+            getContext()
+                    .get(TaskListener.class)
+                    .getLogger()
+                    .println(Messages.BlueGreenDeployStep_Ended(r.phase(), r.detail()));
             if (r.phase() != BlueGreenPhase.ROLLED_BACK && r.phase() != BlueGreenPhase.FAILED) {
                 throw new AbortException(Messages.RollbackStep_NotConfirmed(r.id(), r.phase(), r.detail()));
             }

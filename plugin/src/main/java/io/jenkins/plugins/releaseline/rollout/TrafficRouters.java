@@ -58,7 +58,10 @@ public class TrafficRouters extends GlobalConfiguration {
 
     @CheckForNull
     public RouterDefinition find(String name) {
-        return getRouters().stream().filter(r -> r.getName().equals(name)).findFirst().orElse(null);
+        return getRouters().stream()
+                .filter(r -> r.getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

@@ -60,7 +60,9 @@ public class DeliveryPerformanceAction implements RootAction {
         String[] named = req.getParameterValues("environment");
         String json;
         try {
-            json = TelemetryHolder.get().page().json(named == null ? List.of() : List.of(named), ZoneId.systemDefault());
+            json = TelemetryHolder.get()
+                    .page()
+                    .json(named == null ? List.of() : List.of(named), ZoneId.systemDefault());
         } catch (IllegalArgumentException e) {
             rsp.sendError(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
             return;
@@ -95,7 +97,8 @@ public class DeliveryPerformanceAction implements RootAction {
             return;
         }
         rsp.setContentType("text/markdown;charset=UTF-8");
-        rsp.setHeader("Content-Disposition", "attachment; filename=\"" + PostmortemStarter.fileName(kind, number) + "\"");
+        rsp.setHeader(
+                "Content-Disposition", "attachment; filename=\"" + PostmortemStarter.fileName(kind, number) + "\"");
         try (PrintWriter w = rsp.getWriter()) {
             w.write(markdown);
         }

@@ -55,7 +55,8 @@ public class PostmortemBuildAction implements Action {
         run.checkPermission(Item.READ);
         String kind = req.getParameter("kind");
         String id = req.getParameter("id");
-        boolean offered = available.stream().anyMatch(a -> a.kind().equals(kind) && Long.toString(a.id()).equals(id));
+        boolean offered = available.stream()
+                .anyMatch(a -> a.kind().equals(kind) && Long.toString(a.id()).equals(id));
         if (!offered) {
             rsp.sendError(404, Messages.PostmortemBuildAction_NotOffered());
             return;

@@ -30,7 +30,9 @@ public class PostmortemBuildActionFactory extends TransientActionFactory<Run> {
         String root = Jenkins.get().getRootUrl();
         String link = (root == null ? "" : root) + target.getUrl();
         try {
-            var available = TelemetryHolder.get().postmortems().forBuild(target.getParent().getFullName(), target.getExternalizableId(), link);
+            var available = TelemetryHolder.get()
+                    .postmortems()
+                    .forBuild(target.getParent().getFullName(), target.getExternalizableId(), link);
             return available.isEmpty() ? List.of() : List.of(new PostmortemBuildAction(target, available));
         } catch (StoreException | IllegalArgumentException e) {
             LOGGER.log(Level.FINE, "No postmortem lookup for " + target, e);

@@ -76,6 +76,7 @@ public class RecordChangeStep extends Step {
 
         @Serial
         private static final long serialVersionUID = 1L;
+
         private final transient RecordChangeStep step;
 
         Execution(RecordChangeStep step, StepContext context) {
@@ -87,13 +88,24 @@ public class RecordChangeStep extends Step {
         protected Void run() throws Exception {
             DeliveryTelemetry telemetry = TelemetryHolder.get().telemetry();
             try {
-                telemetry.recordChange(ActingUser.id(), step.artifact, step.digest, step.commit,
-                        DeliveryTelemetry.parseCommitTime(step.committedAt), step.hotfix);
+                telemetry.recordChange(
+                        ActingUser.id(),
+                        step.artifact,
+                        step.digest,
+                        step.commit,
+                        DeliveryTelemetry.parseCommitTime(step.committedAt),
+                        step.hotfix);
             } catch (IllegalArgumentException e) {
                 throw new AbortException(e.getMessage());
             }
-            getContext().get(TaskListener.class).getLogger().println(Messages.RecordChangeStep_Recorded(step.artifact, step.digest,
-                    step.committedAt, step.hotfix ? Messages.RecordChangeStep_Hotfix() : ""));
+            getContext()
+                    .get(TaskListener.class)
+                    .getLogger()
+                    .println(Messages.RecordChangeStep_Recorded(
+                            step.artifact,
+                            step.digest,
+                            step.committedAt,
+                            step.hotfix ? Messages.RecordChangeStep_Hotfix() : ""));
             return null;
         }
     }

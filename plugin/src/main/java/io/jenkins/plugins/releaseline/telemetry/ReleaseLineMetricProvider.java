@@ -20,7 +20,8 @@ import jenkins.metrics.api.MetricProvider;
 @Extension(optional = true)
 public class ReleaseLineMetricProvider extends MetricProvider {
 
-    private static final List<String> OUTCOMES = List.of("deployed", "failed", "rolled_back", "verified", "refused", "rejected", "cancelled");
+    private static final List<String> OUTCOMES =
+            List.of("deployed", "failed", "rolled_back", "verified", "refused", "rejected", "cancelled");
     private static final List<String> VERDICTS = List.of("pass", "marginal", "fail", "inconclusive");
 
     @NonNull
@@ -28,13 +29,21 @@ public class ReleaseLineMetricProvider extends MetricProvider {
     public MetricSet getMetricSet() {
         Map<String, Metric> m = new LinkedHashMap<>();
         for (String outcome : OUTCOMES) {
-            m.put("release-line.promotions." + outcome, total("release_line_promotions_total", s -> outcome.equals(s.labels().get("outcome"))));
+            m.put(
+                    "release-line.promotions." + outcome,
+                    total(
+                            "release_line_promotions_total",
+                            s -> outcome.equals(s.labels().get("outcome"))));
         }
         m.put("release-line.rollbacks", total("release_line_rollbacks_total", s -> true));
         m.put("release-line.freezes.active", total("release_line_freezes_active", s -> true));
         m.put("release-line.frozen.seconds", total("release_line_frozen_seconds_total", s -> true));
         for (String verdict : VERDICTS) {
-            m.put("release-line.canary.analyses." + verdict, total("release_line_canary_analyses_total", s -> verdict.equals(s.labels().get("verdict"))));
+            m.put(
+                    "release-line.canary.analyses." + verdict,
+                    total(
+                            "release_line_canary_analyses_total",
+                            s -> verdict.equals(s.labels().get("verdict"))));
         }
         m.put("release-line.canary.rollbacks", total("release_line_canary_rollbacks_total", s -> true));
         m.put("release-line.toggles.flips", total("release_line_toggle_flips_total", s -> true));
@@ -44,6 +53,7 @@ public class ReleaseLineMetricProvider extends MetricProvider {
     private static Gauge<Double> total(String family, Predicate<DeliveryMetrics.Sample> which) {
         return () -> TelemetryHolder.get().samples().stream()
                 .filter(s -> s.name().equals(family) && which.test(s))
-                .mapToDouble(DeliveryMetrics.Sample::value).sum();
+                .mapToDouble(DeliveryMetrics.Sample::value)
+                .sum();
     }
 }

@@ -144,7 +144,12 @@ public class ConfigureFeatureToggleStep extends Step {
         private final LinkedHashMap<String, Object> input;
         private final String reason;
 
-        Execution(StepContext context, String key, String environment, LinkedHashMap<String, Object> input, String reason) {
+        Execution(
+                StepContext context,
+                String key,
+                String environment,
+                LinkedHashMap<String, Object> input,
+                String reason) {
             super(context);
             this.key = key;
             this.environment = environment;
@@ -161,14 +166,19 @@ public class ConfigureFeatureToggleStep extends Step {
             if (!Jenkins.get().hasPermission(TogglePermissions.MANAGE)) {
                 throw new AbortException(Messages.SetFeatureToggleStep_NoPermission(ActingUser.id()));
             }
-            String why = reason != null ? reason + " (" + run.getFullDisplayName() + ")" : Messages.SetFeatureToggleStep_DefaultReason(run.getFullDisplayName());
+            String why = reason != null
+                    ? reason + " (" + run.getFullDisplayName() + ")"
+                    : Messages.SetFeatureToggleStep_DefaultReason(run.getFullDisplayName());
             EnvironmentSetting after;
             try {
                 after = ToggleEngine.get().toggles().configure(ActingUser.id(), key, environment, input, why);
             } catch (IllegalArgumentException e) {
                 throw new AbortException(e.getMessage());
             }
-            getContext().get(TaskListener.class).getLogger().println(Messages.ConfigureFeatureToggleStep_Done(key, environment, after.toString()));
+            getContext()
+                    .get(TaskListener.class)
+                    .getLogger()
+                    .println(Messages.ConfigureFeatureToggleStep_Done(key, environment, after.toString()));
             return null;
         }
     }

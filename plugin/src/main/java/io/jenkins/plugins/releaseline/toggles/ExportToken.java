@@ -56,7 +56,12 @@ public class ExportToken extends AbstractDescribableImpl<ExportToken> {
                 return result.includeCurrentValue(credentialsId);
             }
             return result.includeEmptyValue()
-                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, List.of(), CredentialsMatchers.always())
+                    .includeMatchingAs(
+                            ACL.SYSTEM2,
+                            Jenkins.get(),
+                            StringCredentials.class,
+                            List.of(),
+                            CredentialsMatchers.always())
                     .includeCurrentValue(credentialsId);
         }
     }

@@ -69,16 +69,21 @@ public class FeatureToggleStep extends Step {
     }
 
     /** Evaluates and logs what was decided; shared with {@link WithFeatureToggleStep}. */
-    static ToggleEvaluation evaluate(TaskListener listener, String key, String environment, Map<String, Object> context,
-            Object defaultValue) throws AbortException {
+    static ToggleEvaluation evaluate(
+            TaskListener listener, String key, String environment, Map<String, Object> context, Object defaultValue)
+            throws AbortException {
         ToggleEvaluation e = ToggleEngine.get().toggles().evaluate(key, environment, fromGroovy(context), defaultValue);
         if (e.errorCode() == EvaluationError.INVALID_CONTEXT) {
             throw new AbortException(e.errorMessage());
         }
         if (e.reason() == EvaluationReason.ERROR) {
-            listener.getLogger().println(Messages.FeatureToggleStep_Default(key, environment, e.errorMessage(), String.valueOf(defaultValue)));
+            listener.getLogger()
+                    .println(Messages.FeatureToggleStep_Default(
+                            key, environment, e.errorMessage(), String.valueOf(defaultValue)));
         } else {
-            listener.getLogger().println(Messages.FeatureToggleStep_Evaluated(key, environment, String.valueOf(e.value()), e.toString()));
+            listener.getLogger()
+                    .println(Messages.FeatureToggleStep_Evaluated(
+                            key, environment, String.valueOf(e.value()), e.toString()));
         }
         return e;
     }
@@ -87,8 +92,11 @@ public class FeatureToggleStep extends Step {
     static Map<String, Object> fromGroovy(Map<String, Object> context) {
         Map<String, Object> out = new LinkedHashMap<>();
         if (context != null) {
-            context.forEach((k, v) -> out.put(k, v instanceof CharSequence cs && !(v instanceof String) ? cs.toString()
-                    : v instanceof java.math.BigDecimal d ? d.doubleValue() : v));
+            context.forEach((k, v) -> out.put(
+                    k,
+                    v instanceof CharSequence cs && !(v instanceof String)
+                            ? cs.toString()
+                            : v instanceof java.math.BigDecimal d ? d.doubleValue() : v));
         }
         return out;
     }
@@ -100,7 +108,12 @@ public class FeatureToggleStep extends Step {
         private final LinkedHashMap<String, Object> context;
         private final Object defaultValue;
 
-        Execution(StepContext stepContext, String key, String environment, Map<String, Object> context, Object defaultValue) {
+        Execution(
+                StepContext stepContext,
+                String key,
+                String environment,
+                Map<String, Object> context,
+                Object defaultValue) {
             super(stepContext);
             this.key = key;
             this.environment = environment;
@@ -110,7 +123,8 @@ public class FeatureToggleStep extends Step {
 
         @Override
         protected Object run() throws Exception {
-            return evaluate(getContext().get(TaskListener.class), key, environment, context, defaultValue).value();
+            return evaluate(getContext().get(TaskListener.class), key, environment, context, defaultValue)
+                    .value();
         }
     }
 

@@ -157,7 +157,9 @@ public class FeatureTogglesConfiguration extends GlobalConfiguration {
                 StringCredentials c = CredentialsProvider.findCredentialByIdInItemGroup(
                         t.getCredentialsId(), StringCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of());
                 if (c == null) {
-                    LOGGER.log(Level.WARNING, "The export token of environment {0} names credentials {1}, which do not exist",
+                    LOGGER.log(
+                            Level.WARNING,
+                            "The export token of environment {0} names credentials {1}, which do not exist",
                             new Object[] {environment, t.getCredentialsId()});
                     return null;
                 }

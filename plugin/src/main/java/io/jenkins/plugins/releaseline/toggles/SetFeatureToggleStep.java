@@ -84,7 +84,13 @@ public class SetFeatureToggleStep extends Step {
         private final Integer percentage;
         private final String reason;
 
-        Execution(StepContext context, String key, String environment, Boolean enabled, Integer percentage, String reason) {
+        Execution(
+                StepContext context,
+                String key,
+                String environment,
+                Boolean enabled,
+                Integer percentage,
+                String reason) {
             super(context);
             this.key = key;
             this.environment = environment;
@@ -103,15 +109,21 @@ public class SetFeatureToggleStep extends Step {
             if (!Jenkins.get().hasPermission(TogglePermissions.MANAGE)) {
                 throw new AbortException(Messages.SetFeatureToggleStep_NoPermission(ActingUser.id()));
             }
-            String why = reason != null ? reason + " (" + run.getFullDisplayName() + ")" : Messages.SetFeatureToggleStep_DefaultReason(run.getFullDisplayName());
+            String why = reason != null
+                    ? reason + " (" + run.getFullDisplayName() + ")"
+                    : Messages.SetFeatureToggleStep_DefaultReason(run.getFullDisplayName());
             EnvironmentSetting after;
             try {
                 after = ToggleEngine.get().toggles().set(ActingUser.id(), key, environment, enabled, percentage, why);
             } catch (IllegalArgumentException e) {
                 throw new AbortException(e.getMessage());
             }
-            listener.getLogger().println(Messages.SetFeatureToggleStep_Done(key, environment,
-                    after.enabled() ? Messages.TogglesPage_On() : Messages.TogglesPage_Off(), Math.round(after.percentServed("on"))));
+            listener.getLogger()
+                    .println(Messages.SetFeatureToggleStep_Done(
+                            key,
+                            environment,
+                            after.enabled() ? Messages.TogglesPage_On() : Messages.TogglesPage_Off(),
+                            Math.round(after.percentServed("on"))));
             return null;
         }
     }

@@ -14,8 +14,8 @@ public final class TogglePermissions {
             new PermissionGroup(TogglePermissions.class, Messages._TogglePermissions_Group());
 
     /** See the toggles page and, when the configuration says so, read the flagd exports. Implied by Overall/Read. */
-    public static final Permission VIEW = new Permission(
-            GROUP, "View", Messages._TogglePermissions_View(), Jenkins.READ, PermissionScope.JENKINS);
+    public static final Permission VIEW =
+            new Permission(GROUP, "View", Messages._TogglePermissions_View(), Jenkins.READ, PermissionScope.JENKINS);
 
     /** "Manage toggles": flip, kill and set rollouts, on the page and from pipelines. Implied by Overall/Administer. */
     public static final Permission MANAGE = new Permission(

@@ -116,13 +116,16 @@ public class TogglesPage {
         String base = s.rollout() == null
                 ? Messages.TogglesPage_Serves(s.defaultVariant())
                 : Messages.TogglesPage_Rollout(s.rollout().percentage(), s.defaultVariant());
-        return s.rules().isEmpty() ? base : Messages.TogglesPage_WithRules(base, s.rules().size());
+        return s.rules().isEmpty()
+                ? base
+                : Messages.TogglesPage_WithRules(base, s.rules().size());
     }
 
     @Restricted(NoExternalUse.class)
     public List<StaleToggle> getStale() {
         Jenkins.get().checkPermission(TogglePermissions.VIEW);
-        return getEngine().stale(Duration.ofDays(FeatureTogglesConfiguration.get().getStaleAfterDays()));
+        return getEngine()
+                .stale(Duration.ofDays(FeatureTogglesConfiguration.get().getStaleAfterDays()));
     }
 
     @Restricted(NoExternalUse.class)
@@ -147,29 +150,38 @@ public class TogglesPage {
 
     /** Turns a toggle on or off in one environment. */
     @RequirePOST
-    public HttpResponse doFlip(@QueryParameter String key, @QueryParameter String environment, @QueryParameter boolean enabled,
+    public HttpResponse doFlip(
+            @QueryParameter String key,
+            @QueryParameter String environment,
+            @QueryParameter boolean enabled,
             @QueryParameter String reason) {
         Jenkins.get().checkPermission(TogglePermissions.MANAGE);
-        return change(() -> getEngine().set(ActingUser.id(), key, environment, enabled, null, Util.fixEmptyAndTrim(reason)));
+        return change(
+                () -> getEngine().set(ActingUser.id(), key, environment, enabled, null, Util.fixEmptyAndTrim(reason)));
     }
 
     /** The kill switch: off at once, with a reason. */
     @RequirePOST
-    public HttpResponse doKill(@QueryParameter String key, @QueryParameter String environment, @QueryParameter String reason) {
+    public HttpResponse doKill(
+            @QueryParameter String key, @QueryParameter String environment, @QueryParameter String reason) {
         Jenkins.get().checkPermission(TogglePermissions.MANAGE);
         return change(() -> getEngine().kill(ActingUser.id(), key, environment, reason));
     }
 
     /** Sets the share of targeting keys that get the toggle (0 to 100). */
     @RequirePOST
-    public HttpResponse doRollout(@QueryParameter String key, @QueryParameter String environment, @QueryParameter String percentage,
+    public HttpResponse doRollout(
+            @QueryParameter String key,
+            @QueryParameter String environment,
+            @QueryParameter String percentage,
             @QueryParameter String reason) {
         Jenkins.get().checkPermission(TogglePermissions.MANAGE);
         Integer p;
         try {
             p = Integer.valueOf(Util.fixNull(percentage).trim());
         } catch (NumberFormatException e) {
-            return HttpResponses.errorWithoutStack(HttpServletResponse.SC_BAD_REQUEST,
+            return HttpResponses.errorWithoutStack(
+                    HttpServletResponse.SC_BAD_REQUEST,
                     "percentage: '" + percentage + "' is not a whole number from 0 to 100");
         }
         return change(() -> getEngine().set(ActingUser.id(), key, environment, null, p, Util.fixEmptyAndTrim(reason)));

@@ -73,7 +73,8 @@ public class WithFeatureToggleStep extends Step {
         private final LinkedHashMap<String, Object> context;
         private final String variant;
 
-        Execution(StepContext stepContext, String key, String environment, Map<String, Object> context, String variant) {
+        Execution(
+                StepContext stepContext, String key, String environment, Map<String, Object> context, String variant) {
             super(stepContext);
             this.key = key;
             this.environment = environment;
@@ -91,7 +92,10 @@ public class WithFeatureToggleStep extends Step {
                 getContext().onSuccess(null);
                 return true;
             }
-            getContext().newBodyInvoker().withCallback(BodyExecutionCallback.wrap(getContext())).start();
+            getContext()
+                    .newBodyInvoker()
+                    .withCallback(BodyExecutionCallback.wrap(getContext()))
+                    .start();
             return false;
         }
     }

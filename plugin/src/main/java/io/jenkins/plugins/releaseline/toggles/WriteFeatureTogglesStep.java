@@ -75,8 +75,10 @@ public class WriteFeatureTogglesStep extends Step {
             FilePath tmp = folder.createTempFile(".flagd", ".tmp");
             tmp.write(new String(export.json(), StandardCharsets.UTF_8), StandardCharsets.UTF_8.name());
             tmp.renameTo(target);
-            getContext().get(TaskListener.class).getLogger().println(
-                    Messages.WriteFeatureTogglesStep_Written(environment, target.getRemote(), export.etag()));
+            getContext()
+                    .get(TaskListener.class)
+                    .getLogger()
+                    .println(Messages.WriteFeatureTogglesStep_Written(environment, target.getRemote(), export.etag()));
             return export.etag();
         }
     }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import io.jenkins.plugins.releaseline.engine.andon.Freeze;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeScope;
 import io.jenkins.plugins.releaseline.engine.andon.PullRequest;
 import io.jenkins.plugins.releaseline.engine.audit.AuditRecord;
-import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
@@ -31,9 +31,15 @@ class AndonPageTest {
     private static void secure(JenkinsRule r) {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ).everywhere().toEveryone()
-                .grant(AndonPermissions.PULL, AndonPermissions.RELEASE).everywhere().to("oncall")
-                .grant(Jenkins.ADMINISTER).everywhere().to("admin"));
+                .grant(Jenkins.READ)
+                .everywhere()
+                .toEveryone()
+                .grant(AndonPermissions.PULL, AndonPermissions.RELEASE)
+                .everywhere()
+                .to("oncall")
+                .grant(Jenkins.ADMINISTER)
+                .everywhere()
+                .to("admin"));
     }
 
     private static Page post(JenkinsRule.WebClient wc, String action, NameValuePair... params) throws Exception {
@@ -47,18 +53,24 @@ class AndonPageTest {
         secure(r);
         JenkinsRule.WebClient viewer = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         viewer.login("viewer");
-        Page refused = post(viewer, "pull", new NameValuePair("scope", "everything"), new NameValuePair("reason", "prank"));
+        Page refused =
+                post(viewer, "pull", new NameValuePair("scope", "everything"), new NameValuePair("reason", "prank"));
         assertEquals(403, refused.getWebResponse().getStatusCode());
         assertTrue(refused.getWebResponse().getContentAsString().contains("Andon Pull permission"));
         assertFalse(AndonBoard.get().board().isLineStopped());
 
         JenkinsRule.WebClient oncall = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         oncall.login("oncall");
-        Page pulled = post(oncall, "pull", new NameValuePair("scope", "environment:prod"), new NameValuePair("reason", "Payments down"));
+        Page pulled = post(
+                oncall,
+                "pull",
+                new NameValuePair("scope", "environment:prod"),
+                new NameValuePair("reason", "Payments down"));
         assertEquals(200, pulled.getWebResponse().getStatusCode());
         assertTrue(pulled.getWebResponse().getContentAsString().contains("\"state\":\"stopped\""));
         assertTrue(AndonBoard.get().board().isLineStopped());
-        AuditRecord last = ReleaseLineStore.get().auditTrail().recent(null, false, 1).get(0);
+        AuditRecord last =
+                ReleaseLineStore.get().auditTrail().recent(null, false, 1).get(0);
         assertEquals("andon.pull", last.action());
         assertEquals("oncall", last.principal());
 
@@ -69,7 +81,8 @@ class AndonPageTest {
         long id = AndonBoard.get().board().active().get(0).id();
         Page notAllowed = post(viewer, "release", new NameValuePair("id", String.valueOf(id)));
         assertEquals(403, notAllowed.getWebResponse().getStatusCode());
-        Page released = post(oncall, "release", new NameValuePair("id", "freeze-" + id), new NameValuePair("note", "back"));
+        Page released =
+                post(oncall, "release", new NameValuePair("id", "freeze-" + id), new NameValuePair("note", "back"));
         assertEquals(200, released.getWebResponse().getStatusCode());
         Page again = post(oncall, "release", new NameValuePair("id", String.valueOf(id)));
         assertEquals(409, again.getWebResponse().getStatusCode());
@@ -112,8 +125,12 @@ class AndonPageTest {
         assertTrue(banner.getTextContent().contains("environment:prod"));
         assertTrue(banner.getTextContent().contains("alice"));
         assertEquals(0, banner.getElementsByTagName("script").size(), "markup in the reason is not markup on the page");
-        assertTrue(page.getWebResponse().getContentAsString().contains("&lt;script&gt;alert(&#39;andon-xss&#39;)&lt;/script&gt;")
-                || page.getWebResponse().getContentAsString().contains("&lt;script&gt;alert('andon-xss')&lt;/script&gt;"));
+        assertTrue(page.getWebResponse()
+                        .getContentAsString()
+                        .contains("&lt;script&gt;alert(&#39;andon-xss&#39;)&lt;/script&gt;")
+                || page.getWebResponse()
+                        .getContentAsString()
+                        .contains("&lt;script&gt;alert('andon-xss')&lt;/script&gt;"));
         assertNotNull(wc.goTo("manage/").getElementById("andon-banner"), "and on other pages");
 
         AndonBoard.get().board().release("alice", f.id(), null);

@@ -27,8 +27,12 @@ class AndonQueueTest {
     @Test
     void aBuildOfAFrozenJobWaitsInTheQueueWithTheFreezeAsItsCause(JenkinsRule r) throws Exception {
         FreeStyleProject app = r.createFreeStyleProject("app");
-        Freeze f = AndonBoard.get().board().pull("alice",
-                PullRequest.of(FreezeScope.job("app"), "Repository migration, INC-9").withStops(Stops.ALL_BUILDS));
+        Freeze f = AndonBoard.get()
+                .board()
+                .pull(
+                        "alice",
+                        PullRequest.of(FreezeScope.job("app"), "Repository migration, INC-9")
+                                .withStops(Stops.ALL_BUILDS));
 
         app.scheduleBuild2(0);
         Queue.Item item = waitForBlockedItem(r, app);

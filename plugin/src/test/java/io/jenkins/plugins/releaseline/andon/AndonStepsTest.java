@@ -25,7 +25,9 @@ class AndonStepsTest {
     @Test
     void andonCheckFailsWithTheFreezesReason() throws Throwable {
         sessions.then(r -> {
-            AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down, INC-42"));
+            AndonBoard.get()
+                    .board()
+                    .pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down, INC-42"));
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition("andonCheck environment: 'prod'\necho 'deployed'", true));
             WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
@@ -40,7 +42,9 @@ class AndonStepsTest {
     @Test
     void aBreakGlassOverrideLetsExactlyTheNamedBuildThrough() throws Throwable {
         sessions.then(r -> {
-            Freeze f = AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down"));
+            Freeze f = AndonBoard.get()
+                    .board()
+                    .pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down"));
             AndonBoard.get().board().override("oncall-lead", "freeze-" + f.id(), "CVE hotfix", "deploy#1");
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition("andonCheck environment: 'prod'\necho 'deployed'", true));
@@ -56,12 +60,14 @@ class AndonStepsTest {
             Freeze f = AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.EVERYTHING, "Release freeze"));
             id[0] = f.id();
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
-            p.setDefinition(new CpsFlowDefinition("andonCheck environment: 'prod', wait: true, timeoutMinutes: 60\necho 'deployed'", true));
+            p.setDefinition(new CpsFlowDefinition(
+                    "andonCheck environment: 'prod', wait: true, timeoutMinutes: 60\necho 'deployed'", true));
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
             r.waitForMessage("Held back by the Andon board, waiting", b);
         });
         sessions.then(r -> {
-            WorkflowRun b = r.jenkins.getItemByFullName("deploy", WorkflowJob.class).getBuildByNumber(1);
+            WorkflowRun b =
+                    r.jenkins.getItemByFullName("deploy", WorkflowJob.class).getBuildByNumber(1);
             assertTrue(b.isBuilding(), "still waiting after the restart");
             AndonBoard.get().board().release("bob", id[0], "over");
             r.assertBuildStatusSuccess(r.waitForCompletion(b));
@@ -77,7 +83,8 @@ class AndonStepsTest {
             p.setDefinition(new CpsFlowDefinition(
                     "def key = pullAndonCord reason: 'smoke tests failed in prod', scope: 'environment:prod'\n"
                             + "echo \"pulled ${key}\"\n"
-                            + "releaseAndonCord freeze: key, note: 'rolled back'\n", true));
+                            + "releaseAndonCord freeze: key, note: 'rolled back'\n",
+                    true));
             WorkflowRun b = r.buildAndAssertSuccess(p);
             r.assertLogContains("pulled freeze-", b);
             assertFalse(AndonBoard.get().board().isLineStopped());

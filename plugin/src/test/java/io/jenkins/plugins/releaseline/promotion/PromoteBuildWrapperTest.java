@@ -23,14 +23,18 @@ class PromoteBuildWrapperTest {
         FreeStyleBuild b = r.buildAndAssertSuccess(ok);
         r.assertLogContains("PASS  deploy lock: free", b);
         long id = b.getAction(PromotionRunAction.class).getPromotionIds().get(0);
-        assertEquals(PromotionStatus.DEPLOYED, PromotionService.get().engine().promotion(id).status());
+        assertEquals(
+                PromotionStatus.DEPLOYED,
+                PromotionService.get().engine().promotion(id).status());
 
         FreeStyleProject bad = r.createFreeStyleProject("bad");
         bad.getBuildWrappersList().add(wrapper("1.1.0", "b"));
         bad.getBuildersList().add(new FailureBuilder());
         FreeStyleBuild f = r.buildAndAssertStatus(Result.FAILURE, bad);
         long failed = f.getAction(PromotionRunAction.class).getPromotionIds().get(0);
-        assertEquals(PromotionStatus.FAILED, PromotionService.get().engine().promotion(failed).status());
+        assertEquals(
+                PromotionStatus.FAILED,
+                PromotionService.get().engine().promotion(failed).status());
         assertEquals(List.of(), PromotionService.get().engine().locks());
     }
 

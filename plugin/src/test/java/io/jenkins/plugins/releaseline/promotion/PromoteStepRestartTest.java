@@ -34,18 +34,24 @@ class PromoteStepRestartTest {
                     promote(to: 'prod', artifact: 'app', version: '2.0.0', digest: 'sha256:%s', wait: true, timeout: 30) {
                       echo "deploying ${env.RELEASE_LINE_VERSION}"
                     }""".formatted("e".repeat(64)), true));
-            WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice"))).waitForStart();
+            WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice")))
+                    .waitForStart();
             r.waitForMessage("WAIT  approvals: 0 of 1 approvals; waiting for bob", run);
             id[0] = run.getAction(PromotionRunAction.class).getPromotionIds().get(0);
         });
         sessions.then(r -> {
-            WorkflowRun run = r.jenkins.getItemByFullName("app", WorkflowJob.class).getBuildByNumber(1);
-            assertEquals(PromotionStatus.REQUESTED, PromotionService.get().engine().promotion(id[0]).status(),
+            WorkflowRun run =
+                    r.jenkins.getItemByFullName("app", WorkflowJob.class).getBuildByNumber(1);
+            assertEquals(
+                    PromotionStatus.REQUESTED,
+                    PromotionService.get().engine().promotion(id[0]).status(),
                     "still waiting after the restart");
             PromotionService.get().engine().approve(id[0], new Actor("bob", null), "after the restart");
             r.assertBuildStatusSuccess(r.waitForCompletion(run));
             r.assertLogContains("deploying 2.0.0", run);
-            assertEquals(PromotionStatus.DEPLOYED, PromotionService.get().engine().promotion(id[0]).status());
+            assertEquals(
+                    PromotionStatus.DEPLOYED,
+                    PromotionService.get().engine().promotion(id[0]).status());
         });
     }
 }

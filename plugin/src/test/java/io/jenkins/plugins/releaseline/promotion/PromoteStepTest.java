@@ -97,7 +97,9 @@ class PromoteStepTest {
                 }""".formatted(SHA_OF_X));
         WorkflowRun run = r.buildAndAssertStatus(Result.FAILURE, job);
         r.assertLogContains("refused:", run);
-        r.assertLogContains("- previous environment: app 1.0.0 (sha256:2d711642b726) never ran in integration; promote it to integration first", run);
+        r.assertLogContains(
+                "- previous environment: app 1.0.0 (sha256:2d711642b726) never ran in integration; promote it to integration first",
+                run);
         r.assertLogContains("- branch: branch feature/x may not deploy to staging; allowed: main", run);
         r.assertLogNotContains("must not run", run);
     }
@@ -120,8 +122,12 @@ class PromoteStepTest {
     void anAllowedApproverReleasesTheWaitAndOthersAreRefused(JenkinsRule r) throws Exception {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ, Item.READ, PromotionPermissions.APPROVE).everywhere().to("alice", "mallory")
-                .grant(Jenkins.ADMINISTER).everywhere().to("admin"));
+                .grant(Jenkins.READ, Item.READ, PromotionPermissions.APPROVE)
+                .everywhere()
+                .to("alice", "mallory")
+                .grant(Jenkins.ADMINISTER)
+                .everywhere()
+                .to("admin"));
         EnvironmentConfig prod = env("prod", null);
         prod.setApprovals(1);
         prod.setApprovers("alice");
@@ -134,14 +140,20 @@ class PromoteStepTest {
         r.waitForMessage("WAIT  approvals: 0 of 1 approvals; waiting for alice", run);
         long id = run.getAction(PromotionRunAction.class).getPromotionIds().get(0);
 
-        JenkinsRule.WebClient mallory = r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("mallory");
+        JenkinsRule.WebClient mallory =
+                r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("mallory");
         Page refused = mallory.getPage(post(mallory, run.getUrl() + "release-line/approve?id=" + id));
         assertEquals(400, refused.getWebResponse().getStatusCode());
-        assertTrue(refused.getWebResponse().getContentAsString().contains("approver: mallory may not approve promotions to prod; allowed: alice"));
+        assertTrue(refused.getWebResponse()
+                .getContentAsString()
+                .contains("approver: mallory may not approve promotions to prod; allowed: alice"));
 
-        JenkinsRule.WebClient alice = r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("alice");
-        WebRequest noCrumb = new WebRequest(new URL(alice.getContextPath() + run.getUrl() + "release-line/approve?id=" + id), HttpMethod.POST);
-        assertEquals(403, alice.getPage(noCrumb).getWebResponse().getStatusCode(), "a POST without the crumb is refused");
+        JenkinsRule.WebClient alice =
+                r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("alice");
+        WebRequest noCrumb = new WebRequest(
+                new URL(alice.getContextPath() + run.getUrl() + "release-line/approve?id=" + id), HttpMethod.POST);
+        assertEquals(
+                403, alice.getPage(noCrumb).getWebResponse().getStatusCode(), "a POST without the crumb is refused");
         Page approved = alice.getPage(post(alice, run.getUrl() + "release-line/approve?id=" + id + "&comment=ship+it"));
         assertEquals(200, approved.getWebResponse().getStatusCode());
 
@@ -154,7 +166,9 @@ class PromoteStepTest {
     void theStarterMayNotApproveUnderSeparationOfDutiesAndARejectionFailsTheBuild(JenkinsRule r) throws Exception {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ, Item.READ, PromotionPermissions.APPROVE).everywhere().to("alice", "bob"));
+                .grant(Jenkins.READ, Item.READ, PromotionPermissions.APPROVE)
+                .everywhere()
+                .to("alice", "bob"));
         EnvironmentConfig prod = env("prod", null);
         prod.setApprovals(1);
         prod.setApproverGroups("release-managers");
@@ -164,16 +178,21 @@ class PromoteStepTest {
         ((JenkinsRule.DummySecurityRealm) r.jenkins.getSecurityRealm()).addGroups("bob", "release-managers");
         WorkflowJob job = pipeline(r, "app", """
                 promote(to: 'prod', artifact: 'app', version: '1.0.0', digest: '%s', wait: true, timeout: 10)""".formatted(SHA_OF_X));
-        WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice"))).waitForStart();
+        WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice")))
+                .waitForStart();
         r.waitForMessage("WAIT  approvals:", run);
         long id = run.getAction(PromotionRunAction.class).getPromotionIds().get(0);
 
-        JenkinsRule.WebClient alice = r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("alice");
+        JenkinsRule.WebClient alice =
+                r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("alice");
         Page own = alice.getPage(post(alice, run.getUrl() + "release-line/approve?id=" + id));
         assertEquals(400, own.getWebResponse().getStatusCode());
-        assertTrue(own.getWebResponse().getContentAsString().contains("approver: alice started the build of promotion " + id));
+        assertTrue(own.getWebResponse()
+                .getContentAsString()
+                .contains("approver: alice started the build of promotion " + id));
 
-        JenkinsRule.WebClient bob = r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("bob");
+        JenkinsRule.WebClient bob =
+                r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("bob");
         bob.getPage(post(bob, run.getUrl() + "release-line/reject?id=" + id + "&comment=not+during+the+sale"));
         r.assertBuildStatus(Result.FAILURE, r.waitForCompletion(run));
         r.assertLogContains("approvals: rejected: by bob: not during the sale", run);
@@ -183,7 +202,9 @@ class PromoteStepTest {
     void approvingTwiceIsRefused(JenkinsRule r) throws Exception {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ, Item.READ, PromotionPermissions.APPROVE).everywhere().to("alice"));
+                .grant(Jenkins.READ, Item.READ, PromotionPermissions.APPROVE)
+                .everywhere()
+                .to("alice"));
         EnvironmentConfig prod = env("prod", null);
         prod.setApprovals(2);
         PromotionConfiguration.get().setEnvironments(List.of(prod));
@@ -192,11 +213,18 @@ class PromoteStepTest {
         WorkflowRun run = job.scheduleBuild2(0).waitForStart();
         r.waitForMessage("WAIT  approvals:", run);
         long id = run.getAction(PromotionRunAction.class).getPromotionIds().get(0);
-        JenkinsRule.WebClient alice = r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("alice");
-        assertEquals(200, alice.getPage(post(alice, run.getUrl() + "release-line/approve?id=" + id)).getWebResponse().getStatusCode());
+        JenkinsRule.WebClient alice =
+                r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("alice");
+        assertEquals(
+                200,
+                alice.getPage(post(alice, run.getUrl() + "release-line/approve?id=" + id))
+                        .getWebResponse()
+                        .getStatusCode());
         Page twice = alice.getPage(post(alice, run.getUrl() + "release-line/approve?id=" + id));
         assertEquals(400, twice.getWebResponse().getStatusCode());
-        assertTrue(twice.getWebResponse().getContentAsString().contains("approver: alice already approved promotion " + id));
+        assertTrue(twice.getWebResponse()
+                .getContentAsString()
+                .contains("approver: alice already approved promotion " + id));
         run.doStop();
         r.waitForCompletion(run);
         assertEquals(PromotionStatus.CANCELLED, engine().promotion(id).status());
@@ -209,7 +237,8 @@ class PromoteStepTest {
         PromotionConfiguration.get().setEnvironments(List.of(prod));
         WorkflowJob job = pipeline(r, "app", """
                 promote(to: 'prod', artifact: 'app', version: '1.0.0', digest: '%s')""".formatted(SHA_OF_X));
-        WorkflowRun byMallory = r.assertBuildStatus(Result.FAILURE, job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("mallory"))));
+        WorkflowRun byMallory = r.assertBuildStatus(
+                Result.FAILURE, job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("mallory"))));
         r.assertLogContains("promoter: mallory may not promote to prod; allowed: alice", byMallory);
         r.assertBuildStatusSuccess(job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice"))));
     }

@@ -33,7 +33,8 @@ class PromotionConfigurationAsCodeTest {
         assertEquals(Set.of("release-managers"), live.approvals().groups());
         assertEquals(LockPolicy.REFUSE, live.lockPolicy());
         assertEquals("release/*", live.branches().get(0).glob());
-        assertEquals(order, PromotionService.get().engine().environments(), "the engine runs with the configured order");
+        assertEquals(
+                order, PromotionService.get().engine().environments(), "the engine runs with the configured order");
     }
 
     @Test

@@ -22,9 +22,11 @@ class ReleaseLineRootActionTest {
     static final String A = "sha256:" + "a".repeat(64);
 
     static void deploy(PromotionEngine engine, String env, String version, String digest) {
-        Promotion p = engine.request(new PromotionRequest(env, Artifact.of("app", version, digest), null, "app", null, "ci"));
+        Promotion p =
+                engine.request(new PromotionRequest(env, Artifact.of("app", version, digest), null, "app", null, "ci"));
         Attempt a = engine.begin(p.id(), false, "ci");
-        assertEquals(Attempt.Outcome.STARTED, a.outcome(), a.evaluation().verdicts().toString());
+        assertEquals(
+                Attempt.Outcome.STARTED, a.outcome(), a.evaluation().verdicts().toString());
         engine.finish(p.id(), true, "ci", null);
     }
 
@@ -37,7 +39,8 @@ class ReleaseLineRootActionTest {
         PromotionConfiguration.get().setEnvironments(List.of(integration, prod));
         PromotionEngine engine = PromotionService.get().engine();
         deploy(engine, "integration", "1.4.2", A);
-        Promotion waiting = engine.request(new PromotionRequest("prod", Artifact.of("app", "1.4.2", A), null, "app", null, "carol"));
+        Promotion waiting = engine.request(
+                new PromotionRequest("prod", Artifact.of("app", "1.4.2", A), null, "app", null, "carol"));
 
         JenkinsRule.WebClient wc = r.createWebClient();
         HtmlPage board = wc.goTo("release-line/");
@@ -48,25 +51,43 @@ class ReleaseLineRootActionTest {
         assertTrue(text.contains("carol"), "the pending approval is listed: " + text);
 
         assertTrue(wc.goTo("release-line/artifact/app/").asNormalizedText().contains("DEPLOYED"));
-        assertTrue(wc.goTo("release-line/environment/integration/").asNormalizedText().contains("REQUESTED"));
+        assertTrue(wc.goTo("release-line/environment/integration/")
+                .asNormalizedText()
+                .contains("REQUESTED"));
         String diff = wc.goTo("release-line/diff?from=integration&to=prod").asNormalizedText();
         assertTrue(diff.contains("sha256:aaaaaaaaaaaa"), diff);
 
         JSONObject api = r.getJSON("release-line/api/json?depth=2").getJSONObject();
         JSONArray envs = api.getJSONArray("environments");
         assertEquals("integration", envs.getJSONObject(0).getString("name"));
-        assertEquals("1.4.2", envs.getJSONObject(0).getJSONArray("deployments").getJSONObject(0).getString("version"));
-        assertEquals(A, envs.getJSONObject(0).getJSONArray("deployments").getJSONObject(0).getString("digest"));
-        assertEquals(waiting.id(), api.getJSONArray("pendingApprovals").getJSONObject(0).getLong("id"));
+        assertEquals(
+                "1.4.2",
+                envs.getJSONObject(0)
+                        .getJSONArray("deployments")
+                        .getJSONObject(0)
+                        .getString("version"));
+        assertEquals(
+                A,
+                envs.getJSONObject(0)
+                        .getJSONArray("deployments")
+                        .getJSONObject(0)
+                        .getString("digest"));
+        assertEquals(
+                waiting.id(),
+                api.getJSONArray("pendingApprovals").getJSONObject(0).getLong("id"));
     }
 
     @Test
     void userTextIsEscaped(JenkinsRule r) throws Exception {
         PromotionConfiguration.get().setEnvironments(List.of(new EnvironmentConfig("integration")));
         PromotionEngine engine = PromotionService.get().engine();
-        Promotion p = engine.request(new PromotionRequest("integration", Artifact.of("app", "1.0", A), null, "app", null, "<b>mallory</b>"));
+        Promotion p = engine.request(
+                new PromotionRequest("integration", Artifact.of("app", "1.0", A), null, "app", null, "<b>mallory</b>"));
         engine.cancel(p.id(), "ci", "<script>alert(1)</script>");
-        String html = r.createWebClient().goTo("release-line/environment/integration/").getWebResponse().getContentAsString();
+        String html = r.createWebClient()
+                .goTo("release-line/environment/integration/")
+                .getWebResponse()
+                .getContentAsString();
         assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), html);
         assertTrue(!html.contains("<script>alert(1)</script>"));
     }
@@ -75,9 +96,17 @@ class ReleaseLineRootActionTest {
     void anApprovalWithoutTheCrumbOrThePermissionIsRefused(JenkinsRule r) throws Exception {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new org.jvnet.hudson.test.MockAuthorizationStrategy()
-                .grant(jenkins.model.Jenkins.READ).everywhere().to("reader"));
-        JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("reader");
-        assertEquals(403, wc.getPage(PromoteStepTest.post(wc, "release-line/approve?id=1")).getWebResponse().getStatusCode());
-        assertEquals(405, wc.goTo("release-line/approve?id=1", null).getWebResponse().getStatusCode(), "GET is not allowed");
+                .grant(jenkins.model.Jenkins.READ)
+                .everywhere()
+                .to("reader"));
+        JenkinsRule.WebClient wc =
+                r.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("reader");
+        assertEquals(
+                403,
+                wc.getPage(PromoteStepTest.post(wc, "release-line/approve?id=1"))
+                        .getWebResponse()
+                        .getStatusCode());
+        assertEquals(
+                405, wc.goTo("release-line/approve?id=1", null).getWebResponse().getStatusCode(), "GET is not allowed");
     }
 }

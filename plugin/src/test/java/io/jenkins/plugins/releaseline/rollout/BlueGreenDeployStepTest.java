@@ -42,10 +42,12 @@ class BlueGreenDeployStepTest {
         WorkflowJob p = j.createProject(WorkflowJob.class, "app");
         p.setDefinition(new CpsFlowDefinition(
                 "def serving = blueGreenDeploy(router: 'dns', environment: 'prod', version: '1.1', keepWarmMinutes: 5,\n"
-                        + "    healthCheck: [url: '" + j.getURL() + "login', consecutive: 2, deadlineSeconds: 60]) " + BODY
+                        + "    healthCheck: [url: '" + j.getURL() + "login', consecutive: 2, deadlineSeconds: 60]) "
+                        + BODY
                         + "echo \"serving ${serving}\"\n"
                         + "def back = rollback(environment: 'prod', reason: 'checkout errors')\n"
-                        + "echo \"back on ${back}\"\n", true));
+                        + "echo \"back on ${back}\"\n",
+                true));
         WorkflowRun b = j.buildAndAssertSuccess(p);
         j.assertLogContains("deploying green while blue serves", b);
         j.assertLogContains("routing blue=0,green=100", b);
@@ -58,9 +60,18 @@ class BlueGreenDeployStepTest {
         List<BlueGreenRollout> rollouts = action.getRollouts();
         assertEquals(1, rollouts.size());
         assertEquals(BlueGreenPhase.ROLLED_BACK, rollouts.get(0).phase());
-        assertEquals(List.of(BlueGreenPhase.DEPLOYING, BlueGreenPhase.VERIFYING_IDLE, BlueGreenPhase.IDLE_HEALTHY,
-                BlueGreenPhase.SWITCHING, BlueGreenPhase.VERIFYING_SWITCH, BlueGreenPhase.WARM, BlueGreenPhase.ROLLED_BACK),
-                rollouts.get(0).timeline().stream().map(BlueGreenRollout.Step::phase).toList());
+        assertEquals(
+                List.of(
+                        BlueGreenPhase.DEPLOYING,
+                        BlueGreenPhase.VERIFYING_IDLE,
+                        BlueGreenPhase.IDLE_HEALTHY,
+                        BlueGreenPhase.SWITCHING,
+                        BlueGreenPhase.VERIFYING_SWITCH,
+                        BlueGreenPhase.WARM,
+                        BlueGreenPhase.ROLLED_BACK),
+                rollouts.get(0).timeline().stream()
+                        .map(BlueGreenRollout.Step::phase)
+                        .toList());
         j.createWebClient().getPage(b); // the summary renders
     }
 
@@ -70,13 +81,16 @@ class BlueGreenDeployStepTest {
         WorkflowJob p = j.createProject(WorkflowJob.class, "app");
         p.setDefinition(new CpsFlowDefinition(
                 "blueGreenDeploy(router: 'dns', environment: 'prod', healthCheck: [url: '" + j.getURL()
-                        + "no-such-page', consecutive: 1, deadlineSeconds: 3]) " + BODY, true));
+                        + "no-such-page', consecutive: 1, deadlineSeconds: 3]) " + BODY,
+                true));
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("not healthy", b);
         j.assertLogContains("status 404", b);
         j.assertLogContains("traffic never moved: blue serves", b);
         j.assertLogNotContains("routing", b);
-        assertEquals(BlueGreenPhase.FAILED, b.getAction(BlueGreenAction.class).getRollouts().get(0).phase());
+        assertEquals(
+                BlueGreenPhase.FAILED,
+                b.getAction(BlueGreenAction.class).getRollouts().get(0).phase());
     }
 
     @Test

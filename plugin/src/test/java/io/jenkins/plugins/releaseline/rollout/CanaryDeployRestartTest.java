@@ -34,17 +34,21 @@ class CanaryDeployRestartTest {
     void aPauseSurvivesARestart() throws Throwable {
         sessions.then(j -> {
             WorkflowJob p = j.createProject(WorkflowJob.class, "paused");
-            p.setDefinition(new CpsFlowDefinition("canaryDeploy(plan: '10%/2s, 100%', " + servers.probes() + ") {\n"
-                    + "  echo \"router block: canary at ${env.RELEASE_LINE_CANARY_WEIGHT}%\"\n}\n", true));
+            p.setDefinition(new CpsFlowDefinition(
+                    "canaryDeploy(plan: '10%/2s, 100%', " + servers.probes() + ") {\n"
+                            + "  echo \"router block: canary at ${env.RELEASE_LINE_CANARY_WEIGHT}%\"\n}\n",
+                    true));
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
             CanaryAction action = CanaryDeployStepTest.awaitState(b, CanaryState.WAITING);
             CanaryService.get().controller().pause(action.getRolloutId(), "operator", "checking dashboards");
         });
         sessions.then(j -> {
-            WorkflowRun b = j.jenkins.getItemByFullName("paused", WorkflowJob.class).getBuildByNumber(1);
+            WorkflowRun b =
+                    j.jenkins.getItemByFullName("paused", WorkflowJob.class).getBuildByNumber(1);
             CanaryAction action = b.getAction(CanaryAction.class);
             Thread.sleep(4_000); // longer than the step's pause: a paused canary does not move
-            assertEquals(CanaryState.PAUSED, CanaryDeployStepTest.rollout(action).state());
+            assertEquals(
+                    CanaryState.PAUSED, CanaryDeployStepTest.rollout(action).state());
             j.assertLogContains("resumed after a restart: PAUSED", b);
             CanaryService.get().controller().unpause(action.getRolloutId(), "operator", "looks fine");
             CanaryDeployExecution.wake(action.getRolloutId());

@@ -44,7 +44,8 @@ class CanaryDeployStepTest {
         p.setDefinition(new CpsFlowDefinition(
                 "canaryDeploy(plan: '" + plan + "', " + servers.probes() + ") {\n"
                         + "  echo \"router block: canary at ${env.RELEASE_LINE_CANARY_WEIGHT}% (${env.RELEASE_LINE_WEIGHTS})\"\n"
-                        + "}\n", true));
+                        + "}\n",
+                true));
         return p;
     }
 
@@ -59,7 +60,10 @@ class CanaryDeployStepTest {
         assertNotNull(action, "the build has a canary page");
         assertEquals("SUCCEEDED", action.getTimeline().state());
         assertEquals(2, action.getTimeline().analyses().size());
-        String json = j.createWebClient().goTo(b.getUrl() + "canary/data", "application/json").getWebResponse().getContentAsString();
+        String json = j.createWebClient()
+                .goTo(b.getUrl() + "canary/data", "application/json")
+                .getWebResponse()
+                .getContentAsString();
         assertTrue(json.contains("\"state\":\"SUCCEEDED\""), json);
         assertTrue(json.contains("\"weights\""), json);
         String page = j.createWebClient().goTo(b.getUrl() + "canary/").asNormalizedText();
@@ -88,8 +92,12 @@ class CanaryDeployStepTest {
     void theButtonsNeedPostACrumbAndPermission(JenkinsRule j) throws Exception {
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ, Item.READ, Item.BUILD, Item.CANCEL).everywhere().to("operator")
-                .grant(Jenkins.READ, Item.READ).everywhere().to("viewer"));
+                .grant(Jenkins.READ, Item.READ, Item.BUILD, Item.CANCEL)
+                .everywhere()
+                .to("operator")
+                .grant(Jenkins.READ, Item.READ)
+                .everywhere()
+                .to("viewer"));
         WorkflowJob p = job(j, "long", "10%/10m, 100%");
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
         CanaryAction action = awaitState(b, CanaryState.WAITING);
@@ -97,7 +105,8 @@ class CanaryDeployStepTest {
 
         JenkinsRule.WebClient viewer = j.createWebClient().login("viewer");
         viewer.setThrowExceptionOnFailingStatusCode(false);
-        Page refused = viewer.getPage(viewer.addCrumb(new WebRequest(new URL(j.getURL(), url + "pause"), HttpMethod.POST)));
+        Page refused =
+                viewer.getPage(viewer.addCrumb(new WebRequest(new URL(j.getURL(), url + "pause"), HttpMethod.POST)));
         assertEquals(403, refused.getWebResponse().getStatusCode());
 
         JenkinsRule.WebClient operator = j.createWebClient().login("operator");
@@ -105,11 +114,13 @@ class CanaryDeployStepTest {
         Page get = operator.getPage(new WebRequest(new URL(j.getURL(), url + "abort"), HttpMethod.GET));
         assertEquals(405, get.getWebResponse().getStatusCode(), "a GET changes nothing");
 
-        Page paused = operator.getPage(operator.addCrumb(new WebRequest(new URL(j.getURL(), url + "pause"), HttpMethod.POST)));
+        Page paused = operator.getPage(
+                operator.addCrumb(new WebRequest(new URL(j.getURL(), url + "pause"), HttpMethod.POST)));
         assertEquals(200, paused.getWebResponse().getStatusCode());
         assertEquals(CanaryState.PAUSED, rollout(action).state());
 
-        Page aborted = operator.getPage(operator.addCrumb(new WebRequest(new URL(j.getURL(), url + "abort"), HttpMethod.POST)));
+        Page aborted = operator.getPage(
+                operator.addCrumb(new WebRequest(new URL(j.getURL(), url + "abort"), HttpMethod.POST)));
         assertEquals(200, aborted.getWebResponse().getStatusCode());
         j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(b));
         j.assertLogContains("canary aborted: aborted by operator", b);
@@ -119,10 +130,12 @@ class CanaryDeployStepTest {
 
     @Test
     void promoteNowSkipsTheRemainingSteps(JenkinsRule j) throws Exception {
-        WorkflowRun b = job(j, "promote", "10%/10m, 50%/10m, 100%").scheduleBuild2(0).waitForStart();
+        WorkflowRun b =
+                job(j, "promote", "10%/10m, 50%/10m, 100%").scheduleBuild2(0).waitForStart();
         CanaryAction action = awaitState(b, CanaryState.WAITING);
         JenkinsRule.WebClient wc = j.createWebClient();
-        wc.getPage(wc.addCrumb(new WebRequest(new URL(j.getURL(), b.getUrl() + action.getUrlName() + "/promote"), HttpMethod.POST)));
+        wc.getPage(wc.addCrumb(
+                new WebRequest(new URL(j.getURL(), b.getUrl() + action.getUrlName() + "/promote"), HttpMethod.POST)));
         j.assertBuildStatusSuccess(j.waitForCompletion(b));
         j.assertLogContains("router block: canary at 100%", b);
         j.assertLogNotContains("router block: canary at 50%", b);
@@ -136,8 +149,12 @@ class CanaryDeployStepTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < end) {
             CanaryAction action = b.getAction(CanaryAction.class);
-            if (action != null && CanaryService.get().controller().find(action.getRolloutId())
-                    .map(r -> r.state() == state).orElse(false)) {
+            if (action != null
+                    && CanaryService.get()
+                            .controller()
+                            .find(action.getRolloutId())
+                            .map(r -> r.state() == state)
+                            .orElse(false)) {
                 return action;
             }
             Thread.sleep(100);

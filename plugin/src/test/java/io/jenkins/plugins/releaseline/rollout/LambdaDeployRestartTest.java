@@ -39,13 +39,15 @@ class LambdaDeployRestartTest {
             WorkflowRun b = p.scheduleBuild2(0).waitForStart();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!JenkinsRule.getLog(b).contains("Alias live now: version 1 50%, version 2 50%")) {
-                assertTrue(System.nanoTime() < end, "the canary did not reach 50% within 60 s:\n" + JenkinsRule.getLog(b));
+                assertTrue(
+                        System.nanoTime() < end, "the canary did not reach 50% within 60 s:\n" + JenkinsRule.getLog(b));
                 Thread.sleep(100);
             }
         });
         assertEquals("1", lambda.aliasVersion(), "the restart happened during the 50% step");
         sessions.then(j -> {
-            WorkflowRun b = j.jenkins.getItemByFullName("restart", WorkflowJob.class).getBuildByNumber(1);
+            WorkflowRun b =
+                    j.jenkins.getItemByFullName("restart", WorkflowJob.class).getBuildByNumber(1);
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
             j.assertLogContains("[lambda] resumed after a restart: WAITING at 50%", b);
             j.assertLogContains("Alias live now: version 1 0%, version 2 100%", b);

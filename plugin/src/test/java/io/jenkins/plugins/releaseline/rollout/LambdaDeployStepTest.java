@@ -38,8 +38,10 @@ class LambdaDeployStepTest {
     }
 
     static void line(JenkinsRule j) throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new AWSCredentialsImpl(CredentialsScope.GLOBAL, "aws-int",
-                "AKIDJENKINSTEST", "secret-key", "integration account"));
+        SystemCredentialsProvider.getInstance()
+                .getCredentials()
+                .add(new AWSCredentialsImpl(
+                        CredentialsScope.GLOBAL, "aws-int", "AKIDJENKINSTEST", "secret-key", "integration account"));
         SystemCredentialsProvider.getInstance().save();
         EnvironmentConfig integration = new EnvironmentConfig("integration");
         EnvironmentConfig prod = new EnvironmentConfig("prod");
@@ -61,9 +63,11 @@ class LambdaDeployStepTest {
                         + "  def v = lambdaDeploy(function: 'integration-orders', version: '1.1.0', zip: 'orders.zip',\n"
                         + "      region: 'eu-west-1', credentialsId: 'aws-int', endpoint: '" + lambda.url() + "',\n"
                         + "      invocations: 5, analysis: [[name: 'errors', source: 'lambda-invoke', query: '{\"order\":1}', threshold: 0.0,\n"
-                        + "                                 compare: false, minSamples: 5, critical: true]]" + extra + ")\n"
+                        + "                                 compare: false, minSamples: 5, critical: true]]" + extra
+                        + ")\n"
                         + "  echo \"published version ${v}\"\n"
-                        + "}\n", true));
+                        + "}\n",
+                true));
         return p;
     }
 
@@ -72,17 +76,29 @@ class LambdaDeployStepTest {
         line(j);
         WorkflowRun b = j.buildAndAssertSuccess(job(j, "good", ", strategy: '50%/1s, 100%'"));
         j.assertLogContains("[lambda] gates of promotion", b);
-        j.assertLogContains("[lambda]   previous environment: PASS - integration is the first environment of the line", b);
-        j.assertLogContains("Published integration-orders version 2 with CodeSha256 " + LambdaTestEndpoint.sha("orders 1.1.0".getBytes()), b);
+        j.assertLogContains(
+                "[lambda]   previous environment: PASS - integration is the first environment of the line", b);
+        j.assertLogContains(
+                "Published integration-orders version 2 with CodeSha256 "
+                        + LambdaTestEndpoint.sha("orders 1.1.0".getBytes()),
+                b);
         j.assertLogContains("Alias live now: version 1 50%, version 2 50%", b);
         j.assertLogContains("Alias live now: version 1 0%, version 2 100%", b);
         j.assertLogContains("metric errors: PASS", b);
         j.assertLogContains("published version 2", b);
         assertEquals("2", lambda.aliasVersion());
         assertTrue(lambda.weights().isEmpty());
-        assertTrue(lambda.authorizations.stream().allMatch(a -> a.contains("Credential=AKIDJENKINSTEST/")),
+        assertTrue(
+                lambda.authorizations.stream().allMatch(a -> a.contains("Credential=AKIDJENKINSTEST/")),
                 "every call was signed with the Jenkins AWS credentials: " + lambda.authorizations);
-        assertEquals("1.1.0", PromotionService.get().engine().current("integration").get(0).artifact().version());
+        assertEquals(
+                "1.1.0",
+                PromotionService.get()
+                        .engine()
+                        .current("integration")
+                        .get(0)
+                        .artifact()
+                        .version());
     }
 
     @Test
@@ -102,29 +118,40 @@ class LambdaDeployStepTest {
     void aNewVersionThatFailsTheProbeNeverTakesTraffic(JenkinsRule j) throws Exception {
         line(j);
         lambda.newVersionFails = true;
-        WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, job(j, "probe", ", strategy: '50%/1s, 100%', probePayload: '{\"order\":0}'"));
-        j.assertLogContains("probe: version 2 of integration-orders answered the test payload with FunctionError Unhandled", b);
+        WorkflowRun b = j.buildAndAssertStatus(
+                Result.FAILURE, job(j, "probe", ", strategy: '50%/1s, 100%', probePayload: '{\"order\":0}'"));
+        j.assertLogContains(
+                "probe: version 2 of integration-orders answered the test payload with FunctionError Unhandled", b);
         j.assertLogNotContains("version 2 50%", b);
         assertEquals("1", lambda.aliasVersion());
-        assertEquals(PromotionStatus.FAILED, PromotionService.get().engine().history("integration", 0, 10).isEmpty()
-                ? null : PromotionService.get().engine().whereHasBeen(
-                        io.jenkins.plugins.releaseline.engine.promotion.Digest.parse(
-                                io.jenkins.plugins.releaseline.engine.rollout.LambdaCodeDigest.of("orders 1.1.0".getBytes()).promoted()))
-                        .get(0).status());
+        assertEquals(
+                PromotionStatus.FAILED,
+                PromotionService.get().engine().history("integration", 0, 10).isEmpty()
+                        ? null
+                        : PromotionService.get()
+                                .engine()
+                                .whereHasBeen(io.jenkins.plugins.releaseline.engine.promotion.Digest.parse(
+                                        io.jenkins.plugins.releaseline.engine.rollout.LambdaCodeDigest.of(
+                                                        "orders 1.1.0".getBytes())
+                                                .promoted()))
+                                .get(0)
+                                .status());
     }
 
     @Test
     void prodWaitsForItsApprovalAndGivesUpAtTheGateTimeoutNamingTheGate(JenkinsRule j) throws Exception {
         line(j);
         j.buildAndAssertSuccess(job(j, "integration", ", strategy: 'AllAtOnce'"));
-        String promoted = io.jenkins.plugins.releaseline.engine.rollout.LambdaCodeDigest.of("orders 1.1.0".getBytes()).promoted();
+        String promoted = io.jenkins.plugins.releaseline.engine.rollout.LambdaCodeDigest.of("orders 1.1.0".getBytes())
+                .promoted();
         int callsBefore = lambda.authorizations.size();
 
         WorkflowJob p = j.createProject(WorkflowJob.class, "prod");
         p.setDefinition(new CpsFlowDefinition(
                 "lambdaDeploy(function: 'prod-orders', version: '1.1.0', digest: '" + promoted + "',\n"
                         + "    s3: [bucket: 'builds', key: 'orders.zip', version: 'v1'], strategy: 'Canary10Percent5Minutes',\n"
-                        + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "', gateTimeout: '2s')\n", true));
+                        + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "', gateTimeout: '2s')\n",
+                true));
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("[lambda]   previous environment: PASS - integration ran", b);
         j.assertLogContains("[lambda]   approvals: WAIT - 0 of 1 approvals", b);
@@ -135,7 +162,8 @@ class LambdaDeployStepTest {
         rebuilt.setDefinition(new CpsFlowDefinition(
                 "lambdaDeploy(function: 'prod-orders', version: '1.1.0', digest: 'sha256:" + "ab".repeat(32) + "',\n"
                         + "    s3: [bucket: 'builds', key: 'orders.zip', version: 'v2'], strategy: 'Canary10Percent5Minutes',\n"
-                        + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "')\n", true));
+                        + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "')\n",
+                true));
         WorkflowRun r = j.buildAndAssertStatus(Result.FAILURE, rebuilt);
         j.assertLogContains("refused: previous environment: version 1.1.0 was built again", r);
         assertEquals(callsBefore, lambda.authorizations.size(), "nothing was sent to Lambda for prod");
@@ -144,13 +172,16 @@ class LambdaDeployStepTest {
     @Test
     void badArgumentsAndUnknownCredentialsFailNamingTheArgument(JenkinsRule j) throws Exception {
         line(j);
-        WorkflowRun typo = j.buildAndAssertStatus(Result.FAILURE, job(j, "typo", ", strategy: 'Canary10Percnt5Minutes'"));
+        WorkflowRun typo =
+                j.buildAndAssertStatus(Result.FAILURE, job(j, "typo", ", strategy: 'Canary10Percnt5Minutes'"));
         j.assertLogContains("strategy: 'Canary10Percnt5Minutes' is neither a CodeDeploy name", typo);
 
         WorkflowJob p = j.createProject(WorkflowJob.class, "creds");
-        p.setDefinition(new CpsFlowDefinition("node { writeFile file: 'o.zip', text: 'x'\n"
-                + "lambdaDeploy(function: 'integration-orders', version: '1', zip: 'o.zip', strategy: 'AllAtOnce',"
-                + " region: 'eu-west-1', credentialsId: 'nope') }", true));
+        p.setDefinition(new CpsFlowDefinition(
+                "node { writeFile file: 'o.zip', text: 'x'\n"
+                        + "lambdaDeploy(function: 'integration-orders', version: '1', zip: 'o.zip', strategy: 'AllAtOnce',"
+                        + " region: 'eu-west-1', credentialsId: 'nope') }",
+                true));
         WorkflowRun creds = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("credentialsId: no AWS credentials 'nope' are available to this build", creds);
         assertTrue(lambda.authorizations.isEmpty(), "nothing was sent to Lambda");

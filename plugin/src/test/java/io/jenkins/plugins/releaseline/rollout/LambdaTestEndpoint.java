@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 final class LambdaTestEndpoint implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/(aliases/([^/]+)|code|configuration|versions|invocations)");
+    private static final Pattern PATH =
+            Pattern.compile("/2015-03-31/functions/([^/]+)/(aliases/([^/]+)|code|configuration|versions|invocations)");
 
     private final HttpServer server;
     private final String function;
@@ -72,7 +73,8 @@ final class LambdaTestEndpoint implements AutoCloseable {
 
     static String sha(byte[] bytes) {
         try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -85,8 +87,13 @@ final class LambdaTestEndpoint implements AutoCloseable {
             Matcher m = PATH.matcher(ex.getRequestURI().getRawPath());
             byte[] body = ex.getRequestBody().readAllBytes();
             JsonNode in = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-            if (!m.matches() || !URLDecoder.decode(m.group(1), StandardCharsets.UTF_8).equals(function)) {
-                error(ex, 404, "ResourceNotFoundException", "Function not found: " + ex.getRequestURI().getPath());
+            if (!m.matches()
+                    || !URLDecoder.decode(m.group(1), StandardCharsets.UTF_8).equals(function)) {
+                error(
+                        ex,
+                        404,
+                        "ResourceNotFoundException",
+                        "Function not found: " + ex.getRequestURI().getPath());
                 return;
             }
             String op = m.group(2);
@@ -98,13 +105,21 @@ final class LambdaTestEndpoint implements AutoCloseable {
             } else if (op.startsWith("aliases/") && method.equals("PUT")) {
                 String v = in.path("FunctionVersion").asText(aliasVersion);
                 Map<String, Double> w = new LinkedHashMap<>();
-                in.path("RoutingConfig").path("AdditionalVersionWeights").properties().forEach(e -> w.put(e.getKey(), e.getValue().asDouble()));
+                in.path("RoutingConfig")
+                        .path("AdditionalVersionWeights")
+                        .properties()
+                        .forEach(e -> w.put(e.getKey(), e.getValue().asDouble()));
                 if (w.values().stream().anyMatch(d -> d < 0 || d > 1) || w.size() > 1) {
                     error(ex, 400, "ValidationException", "routingConfig.additionalVersionWeights out of range");
                     return;
                 }
-                if (in.hasNonNull("RevisionId") && !in.get("RevisionId").asText().equals(revision)) {
-                    error(ex, 412, "PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id.");
+                if (in.hasNonNull("RevisionId")
+                        && !in.get("RevisionId").asText().equals(revision)) {
+                    error(
+                            ex,
+                            412,
+                            "PreconditionFailedException",
+                            "The Revision Id provided does not match the latest Revision Id.");
                     return;
                 }
                 aliasVersion = v;
@@ -116,16 +131,26 @@ final class LambdaTestEndpoint implements AutoCloseable {
                 latestSha = sha(Base64.getDecoder().decode(in.path("ZipFile").asText()));
                 reply(ex, 200, configuration("$LATEST", latestSha, "InProgress"));
             } else if (op.equals("configuration")) {
-                String q = ex.getRequestURI().getQuery() == null ? "$LATEST" : ex.getRequestURI().getQuery().replace("Qualifier=", "");
+                String q = ex.getRequestURI().getQuery() == null
+                        ? "$LATEST"
+                        : ex.getRequestURI().getQuery().replace("Qualifier=", "");
                 q = q.equals("live") ? aliasVersion : q;
-                reply(ex, 200, configuration(q, q.equals("$LATEST") ? latestSha : versionShas.get(Integer.parseInt(q) - 1), "Successful"));
+                reply(
+                        ex,
+                        200,
+                        configuration(
+                                q,
+                                q.equals("$LATEST") ? latestSha : versionShas.get(Integer.parseInt(q) - 1),
+                                "Successful"));
             } else if (op.equals("versions")) {
                 if (!versionShas.get(versionShas.size() - 1).equals(latestSha)) {
                     versionShas.add(latestSha);
                 }
                 reply(ex, 201, configuration(String.valueOf(versionShas.size()), latestSha, "Successful"));
             } else {
-                String q = ex.getRequestURI().getQuery() == null ? "$LATEST" : ex.getRequestURI().getQuery().replace("Qualifier=", "");
+                String q = ex.getRequestURI().getQuery() == null
+                        ? "$LATEST"
+                        : ex.getRequestURI().getQuery().replace("Qualifier=", "");
                 String version = q;
                 if (q.equals("live")) {
                     version = aliasVersion;
@@ -135,12 +160,15 @@ final class LambdaTestEndpoint implements AutoCloseable {
                         }
                     }
                 }
-                boolean fails = newVersionFails && !version.equals("1") && new String(body, StandardCharsets.UTF_8).contains("\"order\"");
+                boolean fails = newVersionFails
+                        && !version.equals("1")
+                        && new String(body, StandardCharsets.UTF_8).contains("\"order\"");
                 ex.getResponseHeaders().add("X-Amz-Executed-Version", version);
                 if (fails) {
                     ex.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
                 }
-                byte[] out = (fails ? "{\"errorMessage\":\"boom\",\"errorType\":\"Error\"}" : "{\"status\":\"ok\"}").getBytes(StandardCharsets.UTF_8);
+                byte[] out = (fails ? "{\"errorMessage\":\"boom\",\"errorType\":\"Error\"}" : "{\"status\":\"ok\"}")
+                        .getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, out.length);
                 ex.getResponseBody().write(out);
             }
@@ -148,7 +176,10 @@ final class LambdaTestEndpoint implements AutoCloseable {
     }
 
     private ObjectNode alias() {
-        ObjectNode n = JSON.createObjectNode().put("Name", "live").put("FunctionVersion", aliasVersion).put("RevisionId", revision);
+        ObjectNode n = JSON.createObjectNode()
+                .put("Name", "live")
+                .put("FunctionVersion", aliasVersion)
+                .put("RevisionId", revision);
         if (!weights.isEmpty()) {
             ObjectNode w = n.putObject("RoutingConfig").putObject("AdditionalVersionWeights");
             weights.forEach(w::put);
@@ -157,8 +188,13 @@ final class LambdaTestEndpoint implements AutoCloseable {
     }
 
     private ObjectNode configuration(String version, String sha, String status) {
-        return JSON.createObjectNode().put("FunctionName", function).put("Version", version).put("CodeSha256", sha)
-                .put("State", "Active").put("LastUpdateStatus", status).put("RevisionId", UUID.randomUUID().toString());
+        return JSON.createObjectNode()
+                .put("FunctionName", function)
+                .put("Version", version)
+                .put("CodeSha256", sha)
+                .put("State", "Active")
+                .put("LastUpdateStatus", status)
+                .put("RevisionId", UUID.randomUUID().toString());
     }
 
     private static void reply(HttpExchange ex, int status, JsonNode body) throws IOException {

@@ -25,7 +25,9 @@ class TrafficRoutersConfigurationAsCodeTest {
     @ConfiguredWithCode("traffic-routers.yml")
     void routersOfEveryKindAreReadFromYaml(JenkinsConfiguredWithCodeRule j) throws Exception {
         TrafficRouters routers = TrafficRouters.get();
-        assertEquals(List.of("prod-lb", "edge", "alb-prod", "dns"), routers.getRouters().stream().map(RouterDefinition::getName).toList());
+        assertEquals(
+                List.of("prod-lb", "edge", "alb-prod", "dns"),
+                routers.getRouters().stream().map(RouterDefinition::getName).toList());
 
         HaproxyRouterDefinition lb = assertInstanceOf(HaproxyRouterDefinition.class, routers.find("prod-lb"));
         assertEquals("http://10.0.0.12:8080", lb.targetUrlMap().get("green"));
@@ -35,8 +37,9 @@ class TrafficRoutersConfigurationAsCodeTest {
 
         NginxRouterDefinition edge = assertInstanceOf(NginxRouterDefinition.class, routers.find("edge"));
         NginxRouter nginx = assertInstanceOf(NginxRouter.class, edge.toRouter(null, null));
-        assertTrue(nginx.render(io.jenkins.plugins.releaseline.engine.rollout.TrafficSplit.all("green", nginx.backends()))
-                .contains("server 10.0.0.12:8080 weight=100;"));
+        assertTrue(
+                nginx.render(io.jenkins.plugins.releaseline.engine.rollout.TrafficSplit.all("green", nginx.backends()))
+                        .contains("server 10.0.0.12:8080 weight=100;"));
 
         AlbRouterDefinition alb = assertInstanceOf(AlbRouterDefinition.class, routers.find("alb-prod"));
         assertEquals("aws-deploy", alb.getCredentialsId());

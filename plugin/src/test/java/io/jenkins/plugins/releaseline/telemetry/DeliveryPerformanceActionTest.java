@@ -43,13 +43,15 @@ class DeliveryPerformanceActionTest {
 
     private PromotionEngine promotions(Store store) {
         Clock clock = Clock.systemUTC();
-        PromotionEngine engine = new PromotionEngine(store, new AuditTrail(store, clock), clock, (env, job, who) -> FreezeCheck.Answer.clear());
+        PromotionEngine engine = new PromotionEngine(
+                store, new AuditTrail(store, clock), clock, (env, job, who) -> FreezeCheck.Answer.clear());
         engine.configure(EnvironmentOrder.of(List.of(Environment.first("prod"))), "admin");
         return engine;
     }
 
     private Promotion deploy(PromotionEngine engine, String digest, String version, String job, String link) {
-        Promotion p = engine.request(new PromotionRequest("prod", Artifact.of("app", version, digest), null, job, link, "ci"));
+        Promotion p = engine.request(
+                new PromotionRequest("prod", Artifact.of("app", version, digest), null, job, link, "ci"));
         engine.begin(p.id(), false, "ci");
         return engine.finish(p.id(), true, "ci", null);
     }
@@ -66,7 +68,9 @@ class DeliveryPerformanceActionTest {
         assertTrue(text.contains("release_line_promotions_total{environment=\"prod\",outcome=\"deployed\"} 2\n"), text);
         assertTrue(text.contains("# TYPE release_line_freezes_active gauge\nrelease_line_freezes_active 0\n"), text);
 
-        String json = wc.goTo("release-line/dora", "application/json").getWebResponse().getContentAsString();
+        String json = wc.goTo("release-line/dora", "application/json")
+                .getWebResponse()
+                .getContentAsString();
         assertTrue(json.contains("\"name\":\"prod\""), json);
         assertTrue(json.contains("\"deployments\":2"), json);
 
@@ -78,32 +82,58 @@ class DeliveryPerformanceActionTest {
     @Test
     void readersOnlyAndNothingForAnonymousWithoutRead(JenkinsRule r) throws Exception {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
-        r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy().grant(Jenkins.READ).everywhere().to("alice"));
+        r.jenkins.setAuthorizationStrategy(
+                new MockAuthorizationStrategy().grant(Jenkins.READ).everywhere().to("alice"));
         JenkinsRule.WebClient anonymous = r.createWebClient();
         anonymous.setThrowExceptionOnFailingStatusCode(false);
-        assertEquals(403, anonymous.goTo("release-line/prometheus", null).getWebResponse().getStatusCode());
-        assertEquals(403, anonymous.goTo("release-line/postmortem?kind=freeze&id=1", null).getWebResponse().getStatusCode());
+        assertEquals(
+                403,
+                anonymous.goTo("release-line/prometheus", null).getWebResponse().getStatusCode());
+        assertEquals(
+                403,
+                anonymous
+                        .goTo("release-line/postmortem?kind=freeze&id=1", null)
+                        .getWebResponse()
+                        .getStatusCode());
         JenkinsRule.WebClient alice = r.createWebClient().login("alice");
-        assertEquals(200, alice.goTo("release-line/prometheus", "text/plain").getWebResponse().getStatusCode());
+        assertEquals(
+                200,
+                alice.goTo("release-line/prometheus", "text/plain")
+                        .getWebResponse()
+                        .getStatusCode());
     }
 
     @Test
     void freezePostmortemDownloadsAsMarkdownAndBadRequestsSaySo(JenkinsRule r) throws Exception {
         Store store = ReleaseLineStore.get().store();
         Clock clock = Clock.systemUTC();
-        try (FreezeBoard board = new FreezeBoard(store, new AuditTrail(store, clock), clock, AndonPermissions.overrideOnlyBy(Set.of()))) {
+        try (FreezeBoard board = new FreezeBoard(
+                store, new AuditTrail(store, clock), clock, AndonPermissions.overrideOnlyBy(Set.of()))) {
             Freeze f = board.pull("dave", PullRequest.of(FreezeScope.environment("prod"), "payments <b>down</b>"));
             JenkinsRule.WebClient wc = r.createWebClient();
             Page page = wc.goTo("release-line/postmortem?kind=freeze&id=" + f.id(), "text/markdown");
             String md = page.getWebResponse().getContentAsString();
             assertTrue(md.startsWith("# Postmortem: freeze-" + f.id()), md);
             assertTrue(md.contains("payments &lt;b&gt;down&lt;/b&gt;"), md);
-            assertEquals("attachment; filename=\"postmortem-freeze-" + f.id() + ".md\"",
+            assertEquals(
+                    "attachment; filename=\"postmortem-freeze-" + f.id() + ".md\"",
                     page.getWebResponse().getResponseHeaderValue("Content-Disposition"));
             wc.setThrowExceptionOnFailingStatusCode(false);
-            assertEquals(400, wc.goTo("release-line/postmortem?kind=freeze&id=x", null).getWebResponse().getStatusCode());
-            assertEquals(404, wc.goTo("release-line/postmortem?kind=freeze&id=999", null).getWebResponse().getStatusCode());
-            assertEquals(404, wc.goTo("release-line/postmortem?kind=deploy&id=1", null).getWebResponse().getStatusCode());
+            assertEquals(
+                    400,
+                    wc.goTo("release-line/postmortem?kind=freeze&id=x", null)
+                            .getWebResponse()
+                            .getStatusCode());
+            assertEquals(
+                    404,
+                    wc.goTo("release-line/postmortem?kind=freeze&id=999", null)
+                            .getWebResponse()
+                            .getStatusCode());
+            assertEquals(
+                    404,
+                    wc.goTo("release-line/postmortem?kind=deploy&id=1", null)
+                            .getWebResponse()
+                            .getStatusCode());
         }
     }
 
@@ -125,19 +155,26 @@ class DeliveryPerformanceActionTest {
         assertNotNull(action);
         assertEquals(1, action.getAvailable().size());
         JenkinsRule.WebClient wc = r.createWebClient();
-        String md = wc.goTo(build.getUrl() + "release-line-postmortem/download?kind=rollback&id=" + back.id(), "text/markdown")
-                .getWebResponse().getContentAsString();
+        String md = wc.goTo(
+                        build.getUrl() + "release-line-postmortem/download?kind=rollback&id=" + back.id(),
+                        "text/markdown")
+                .getWebResponse()
+                .getContentAsString();
         assertTrue(md.startsWith("# Postmortem: rollback of app in prod"), md);
         wc.setThrowExceptionOnFailingStatusCode(false);
-        assertEquals(404, wc.goTo(build.getUrl() + "release-line-postmortem/download?kind=freeze&id=1", null)
-                .getWebResponse().getStatusCode());
+        assertEquals(
+                404,
+                wc.goTo(build.getUrl() + "release-line-postmortem/download?kind=freeze&id=1", null)
+                        .getWebResponse()
+                        .getStatusCode());
     }
 
     @Test
     void theMetricsPluginSeesTheTotals(JenkinsRule r) {
         PromotionEngine engine = promotions(ReleaseLineStore.get().store());
         deploy(engine, A, "1.0", "team/app", null);
-        ReleaseLineMetricProvider provider = r.jenkins.getExtensionList(jenkins.metrics.api.MetricProvider.class)
+        ReleaseLineMetricProvider provider = r.jenkins
+                .getExtensionList(jenkins.metrics.api.MetricProvider.class)
                 .get(ReleaseLineMetricProvider.class);
         assertNotNull(provider);
         Gauge<?> deployed = (Gauge<?>) provider.getMetricSet().getMetrics().get("release-line.promotions.deployed");

@@ -43,7 +43,9 @@ class FeatureToggleStepsTest {
 
     @Test
     void setFeatureToggleTurnsItOnWithAPercentageAndIsAudited() throws Exception {
-        WorkflowRun b = run("setFeatureToggle(key: 'new-checkout', environment: 'prod', enabled: true, percentage: 25)", Result.SUCCESS);
+        WorkflowRun b = run(
+                "setFeatureToggle(key: 'new-checkout', environment: 'prod', enabled: true, percentage: 25)",
+                Result.SUCCESS);
         j.assertLogContains("Feature toggle new-checkout in prod: on, served to 25% of targeting keys", b);
         FeatureToggles engine = ToggleEngine.get().toggles();
         EnvironmentSetting prod = engine.toggle("new-checkout").orElseThrow().setting("prod");
@@ -94,7 +96,8 @@ class FeatureToggleStepsTest {
                 echo "beta=${featureToggle(key: 'checkout-ab', environment: 'prod', context: [targetingKey: 'u1', plan: 'beta-tester'])}"
                 """, Result.SUCCESS);
         j.assertLogContains("beta=green", b);
-        WorkflowRun bad = run("configureFeatureToggle(key: 'checkout-ab', environment: 'prod', split: [control: 60, treatment: 50])",
+        WorkflowRun bad = run(
+                "configureFeatureToggle(key: 'checkout-ab', environment: 'prod', split: [control: 60, treatment: 50])",
                 Result.FAILURE);
         j.assertLogContains("split: the variant weights sum to 110; they must sum to 100", bad);
     }
@@ -103,11 +106,14 @@ class FeatureToggleStepsTest {
     void badInputFailsTheBuildWithTheFieldNamedAndChangesNothing() throws Exception {
         FeatureToggles engine = ToggleEngine.get().toggles();
         int before = engine.history("new-checkout", 100).size();
-        WorkflowRun pct = run("setFeatureToggle(key: 'new-checkout', environment: 'prod', percentage: 150)", Result.FAILURE);
+        WorkflowRun pct =
+                run("setFeatureToggle(key: 'new-checkout', environment: 'prod', percentage: 150)", Result.FAILURE);
         j.assertLogContains("percentage: 150 is outside 0..100", pct);
-        WorkflowRun env = run("setFeatureToggle(key: 'new-checkout', environment: 'qa', enabled: true)", Result.FAILURE);
+        WorkflowRun env =
+                run("setFeatureToggle(key: 'new-checkout', environment: 'qa', enabled: true)", Result.FAILURE);
         j.assertLogContains("environment: 'qa' is not defined", env);
-        WorkflowRun ctx = run("featureToggle(key: 'new-checkout', environment: 'prod', context: [tags: ['a', 'b']])", Result.FAILURE);
+        WorkflowRun ctx = run(
+                "featureToggle(key: 'new-checkout', environment: 'prod', context: [tags: ['a', 'b']])", Result.FAILURE);
         j.assertLogContains("context.tags:", ctx);
         assertEquals(before, engine.history("new-checkout", 100).size());
         assertFalse(engine.toggle("new-checkout").orElseThrow().setting("prod").enabled());
@@ -116,7 +122,9 @@ class FeatureToggleStepsTest {
     @Test
     void writeFeatureTogglesPutsTheExportInTheWorkspace() throws Exception {
         WorkflowJob p = j.createProject(WorkflowJob.class, "writer");
-        p.setDefinition(new CpsFlowDefinition("node { def etag = writeFeatureToggles(environment: 'prod', file: 'deploy/prod.flagd.json'); echo \"etag=${etag}\" }", true));
+        p.setDefinition(new CpsFlowDefinition(
+                "node { def etag = writeFeatureToggles(environment: 'prod', file: 'deploy/prod.flagd.json'); echo \"etag=${etag}\" }",
+                true));
         WorkflowRun b = j.buildAndAssertSuccess(p);
         FilePath written = j.jenkins.getWorkspaceFor(p).child("deploy/prod.flagd.json");
         FlagdExport expected = FlagdExport.of(ToggleEngine.get().toggles().snapshot(), "prod");

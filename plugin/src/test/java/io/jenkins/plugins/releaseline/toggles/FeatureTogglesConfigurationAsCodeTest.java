@@ -32,9 +32,17 @@ class FeatureTogglesConfigurationAsCodeTest {
         config.applyToStore("test");
         FeatureToggles engine = ToggleEngine.get().toggles();
         assertEquals(List.of("dev", "staging", "prod"), engine.environments());
-        assertEquals("team-checkout", engine.toggle("new-checkout").orElseThrow().definition().owner());
-        assertEquals(ToggleType.STRING, engine.toggle("checkout-ab").orElseThrow().definition().type());
-        assertTrue(engine.toggle("checkout-ab").orElseThrow().definition().variants().containsKey("treatment"));
+        assertEquals(
+                "team-checkout",
+                engine.toggle("new-checkout").orElseThrow().definition().owner());
+        assertEquals(
+                ToggleType.STRING,
+                engine.toggle("checkout-ab").orElseThrow().definition().type());
+        assertTrue(engine.toggle("checkout-ab")
+                .orElseThrow()
+                .definition()
+                .variants()
+                .containsKey("treatment"));
     }
 
     @Test

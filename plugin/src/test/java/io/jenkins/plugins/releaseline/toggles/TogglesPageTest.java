@@ -36,8 +36,12 @@ class TogglesPageTest {
         this.j = j;
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ, TogglePermissions.VIEW).everywhere().to("viewer")
-                .grant(Jenkins.READ, TogglePermissions.VIEW, TogglePermissions.MANAGE).everywhere().to("manager"));
+                .grant(Jenkins.READ, TogglePermissions.VIEW)
+                .everywhere()
+                .to("viewer")
+                .grant(Jenkins.READ, TogglePermissions.VIEW, TogglePermissions.MANAGE)
+                .everywhere()
+                .to("manager"));
         FeatureTogglesConfiguration config = FeatureTogglesConfiguration.get();
         config.setEnvironments("staging, prod");
         ToggleDefinitionSpec spec = new ToggleDefinitionSpec("new-checkout");
@@ -47,7 +51,8 @@ class TogglesPageTest {
     }
 
     private WebRequest post(String action, String query) throws Exception {
-        WebRequest req = new WebRequest(new URL(j.getURL(), "release-line/toggles/" + action + "?" + query), HttpMethod.POST);
+        WebRequest req =
+                new WebRequest(new URL(j.getURL(), "release-line/toggles/" + action + "?" + query), HttpMethod.POST);
         return req;
     }
 
@@ -77,30 +82,49 @@ class TogglesPageTest {
         Page get = manager.goTo("release-line/toggles/flip?key=new-checkout&environment=prod&enabled=true", null);
         assertEquals(405, get.getWebResponse().getStatusCode(), "GET is refused");
 
-        assertEquals(200, manager.getPage(manager.addCrumb(post("flip", "key=new-checkout&environment=prod&enabled=true")))
-                .getWebResponse().getStatusCode());
+        assertEquals(
+                200,
+                manager.getPage(manager.addCrumb(post("flip", "key=new-checkout&environment=prod&enabled=true")))
+                        .getWebResponse()
+                        .getStatusCode());
         assertTrue(engine.toggle("new-checkout").orElseThrow().setting("prod").enabled());
         assertEquals("manager", engine.history("new-checkout", 1).get(0).principal());
 
-        assertEquals(200, manager.getPage(manager.addCrumb(post("rollout", "key=new-checkout&environment=prod&percentage=30")))
-                .getWebResponse().getStatusCode());
-        assertEquals(30.0, engine.toggle("new-checkout").orElseThrow().setting("prod").percentServed("on"));
+        assertEquals(
+                200,
+                manager.getPage(manager.addCrumb(post("rollout", "key=new-checkout&environment=prod&percentage=30")))
+                        .getWebResponse()
+                        .getStatusCode());
+        assertEquals(
+                30.0,
+                engine.toggle("new-checkout").orElseThrow().setting("prod").percentServed("on"));
 
-        Page bad = manager.getPage(manager.addCrumb(post("rollout", "key=new-checkout&environment=prod&percentage=130")));
+        Page bad =
+                manager.getPage(manager.addCrumb(post("rollout", "key=new-checkout&environment=prod&percentage=130")));
         assertEquals(400, bad.getWebResponse().getStatusCode());
         assertTrue(bad.getWebResponse().getContentAsString().contains("percentage: 130 is outside 0..100"));
 
-        assertEquals(200, manager.getPage(manager.addCrumb(post("kill", "key=new-checkout&environment=prod&reason=INC-3")))
-                .getWebResponse().getStatusCode());
+        assertEquals(
+                200,
+                manager.getPage(manager.addCrumb(post("kill", "key=new-checkout&environment=prod&reason=INC-3")))
+                        .getWebResponse()
+                        .getStatusCode());
         assertTrue(engine.toggle("new-checkout").orElseThrow().setting("prod").killed());
 
         HtmlPage history = manager.goTo("release-line/toggles/history/new-checkout/");
         String text = history.getWebResponse().getContentAsString();
         assertTrue(text.contains("toggle.kill") && text.contains("INC-3") && text.contains("toggle.rollout"));
 
-        assertEquals(403, viewer.getPage(viewer.addCrumb(post("delete", "key=new-checkout&reason=gone"))).getWebResponse().getStatusCode());
-        assertEquals(200, manager.getPage(manager.addCrumb(post("delete", "key=new-checkout&reason=code+removed")))
-                .getWebResponse().getStatusCode());
+        assertEquals(
+                403,
+                viewer.getPage(viewer.addCrumb(post("delete", "key=new-checkout&reason=gone")))
+                        .getWebResponse()
+                        .getStatusCode());
+        assertEquals(
+                200,
+                manager.getPage(manager.addCrumb(post("delete", "key=new-checkout&reason=code+removed")))
+                        .getWebResponse()
+                        .getStatusCode());
         assertTrue(engine.toggle("new-checkout").isEmpty());
     }
 
@@ -119,15 +143,32 @@ class TogglesPageTest {
 
         JenkinsRule.WebClient anonymous = j.createWebClient();
         anonymous.setThrowExceptionOnFailingStatusCode(false);
-        assertEquals(403, anonymous.goTo("release-line/toggles/prod.flagd.json", null).getWebResponse().getStatusCode());
+        assertEquals(
+                403,
+                anonymous
+                        .goTo("release-line/toggles/prod.flagd.json", null)
+                        .getWebResponse()
+                        .getStatusCode());
         viewer.setThrowExceptionOnFailingStatusCode(false);
-        assertEquals(404, viewer.goTo("release-line/toggles/qa.flagd.json", null).getWebResponse().getStatusCode());
+        assertEquals(
+                404,
+                viewer.goTo("release-line/toggles/qa.flagd.json", null)
+                        .getWebResponse()
+                        .getStatusCode());
     }
 
     @Test
     void anEnvironmentsTokenLetsAnApplicationReadItsExportOnly() throws Exception {
-        CredentialsProvider.lookupStores(j.jenkins).iterator().next().addCredentials(Domain.global(),
-                new StringCredentialsImpl(CredentialsScope.GLOBAL, "prod-token", "prod export", Secret.fromString("prod-token-0123456789abcdef")));
+        CredentialsProvider.lookupStores(j.jenkins)
+                .iterator()
+                .next()
+                .addCredentials(
+                        Domain.global(),
+                        new StringCredentialsImpl(
+                                CredentialsScope.GLOBAL,
+                                "prod-token",
+                                "prod export",
+                                Secret.fromString("prod-token-0123456789abcdef")));
         FeatureTogglesConfiguration config = FeatureTogglesConfiguration.get();
         config.setExportAccess(FeatureTogglesConfiguration.ExportAccess.TOKEN_ONLY);
         config.setExportTokens(List.of(new ExportToken("prod", "prod-token")));
@@ -144,7 +185,11 @@ class TogglesPageTest {
 
         JenkinsRule.WebClient viewer = j.createWebClient().login("viewer");
         viewer.setThrowExceptionOnFailingStatusCode(false);
-        assertEquals(403, viewer.goTo("release-line/toggles/prod.flagd.json", null).getWebResponse().getStatusCode(),
+        assertEquals(
+                403,
+                viewer.goTo("release-line/toggles/prod.flagd.json", null)
+                        .getWebResponse()
+                        .getStatusCode(),
                 "TOKEN_ONLY: a Jenkins user without the token is refused");
     }
 }
