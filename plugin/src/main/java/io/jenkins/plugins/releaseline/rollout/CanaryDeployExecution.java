@@ -349,10 +349,10 @@ public final class CanaryDeployExecution extends StepExecution {
                 router = CanaryRouterLookup.resolve(args.router(), run);
             } else {
                 var store = ReleaseLineStore.get().store();
-                router = new CommandRouter(
+                router = CommandRouter.forCanary(
                         routerName(),
-                        List.of(args.stable(), args.canary()),
                         args.stable(),
+                        args.canary(),
                         this::runBlock,
                         store,
                         ReleaseLineStore.get().auditTrail(),

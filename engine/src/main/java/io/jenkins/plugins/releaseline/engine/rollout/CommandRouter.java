@@ -46,9 +46,30 @@ public final class CommandRouter implements TrafficRouter {
     private final AuditTrail audit;
     private final Clock clock;
     private final String principal;
+    /** The canary's backend when this router runs a canary rollout; null for blue-green. */
+    private final String canary;
 
     public CommandRouter(String name, List<String> backends, String initiallyLive, Commands commands, Store store, AuditTrail audit,
                          Clock clock, String principal) {
+        this(name, backends, initiallyLive, commands, store, audit, clock, principal, null);
+    }
+
+    /**
+     * The router of a canary rollout whose pipeline code moves the traffic: {@value #CANARY_WEIGHT} is always the
+     * canary's weight, so that the code's {@code set-weights --canary $RELEASE_LINE_CANARY_WEIGHT} sends the canary
+     * 0% when the rollout is rolled back or aborted (a blue-green router gives the gaining colour's weight instead).
+     */
+    public static CommandRouter forCanary(String name, String stable, String canary, Commands commands, Store store, AuditTrail audit,
+                                          Clock clock, String principal) {
+        if (canary != null && canary.equals(stable)) {
+            throw new IllegalArgumentException("canary: '" + canary + "' is also the stable backend's name; give the canary another");
+        }
+        return new CommandRouter(name, List.of(stable, canary), stable, commands, store, audit, clock, principal,
+                Inputs.requireName("canary", canary, 100));
+    }
+
+    private CommandRouter(String name, List<String> backends, String initiallyLive, Commands commands, Store store, AuditTrail audit,
+                          Clock clock, String principal, String canary) {
         this.name = Inputs.requireName("name", name, 100);
         if (backends == null || backends.size() < 2) {
             throw new IllegalArgumentException("backends: name at least two, e.g. blue and green");
@@ -64,6 +85,11 @@ public final class CommandRouter implements TrafficRouter {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.principal = Inputs.requirePrincipal(principal);
+        if (canary != null && (canary.equals(initiallyLive) || !backends.contains(canary))) {
+            throw new IllegalArgumentException("canary: '" + canary + "' must be one of " + backends + " other than the stable "
+                    + initiallyLive);
+        }
+        this.canary = canary;
     }
 
     @Override
@@ -78,12 +104,20 @@ public final class CommandRouter implements TrafficRouter {
 
     /** The variables for the code: the target colour (the one gaining traffic), its percentage, and every weight. */
     public static Map<String, String> environment(TrafficSplit target, TrafficSplit current) {
+        return environment(target, current, null);
+    }
+
+    /**
+     * The variables for the code: the target colour (the one gaining traffic), every weight, and as
+     * {@value #CANARY_WEIGHT} the canary's weight when {@code canary} is given, else the target colour's.
+     */
+    public static Map<String, String> environment(TrafficSplit target, TrafficSplit current, String canary) {
         String gaining = target.percent().keySet().stream()
                 .filter(b -> target.of(b) > current.of(b)).findFirst()
                 .orElse(target.percent().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey());
         Map<String, String> env = new LinkedHashMap<>();
         env.put(TARGET_COLOR, gaining);
-        env.put(CANARY_WEIGHT, Integer.toString(target.of(gaining)));
+        env.put(CANARY_WEIGHT, Integer.toString(target.of(canary != null ? canary : gaining)));
         env.put(WEIGHTS, format(target));
         return env;
     }
@@ -137,7 +171,7 @@ public final class CommandRouter implements TrafficRouter {
     public TrafficSplit apply(TrafficSplit target) {
         RouterWeights.requireSameBackends(name, backends, target);
         TrafficSplit current = read();
-        Report report = commands.route(target, environment(target, current));
+        Report report = commands.route(target, environment(target, current, canary));
         if (report == null || report.split() == null) {
             throw new RouterException("router " + name + ": the pipeline's code reported no split; it must report what it put in effect", false);
         }

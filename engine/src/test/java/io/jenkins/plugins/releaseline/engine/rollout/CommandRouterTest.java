@@ -68,6 +68,26 @@ class CommandRouterTest {
     }
 
     @Test
+    void aCanaryRouterAlwaysGivesTheCanarysWeightSoARollbackSendsItNothing() {
+        CommandRouter r = CommandRouter.forCanary("block-app-7", "stable", "canary", obedient(), store, audit, clock, "build-7");
+        r.apply(TrafficSplit.of("stable", "canary", 10));
+        r.apply(TrafficSplit.of("stable", "canary", 50));
+        // the rollback: stable gains the traffic back, and the code that sets the canary's weight must set 0, not 100
+        r.apply(TrafficSplit.all("stable", r.backends()));
+        assertThat(calls).extracting(e -> e.get(CommandRouter.CANARY_WEIGHT)).containsExactly("10", "50", "0");
+        assertThat(calls.get(2)).containsEntry(CommandRouter.TARGET_COLOR, "stable").containsEntry(CommandRouter.WEIGHTS, "stable=100,canary=0");
+        // a blue-green router keeps the gaining colour's weight: switching back to blue gives 100 for blue
+        calls.clear();
+        CommandRouter blueGreen = router(obedient());
+        blueGreen.apply(TrafficSplit.all("green", blueGreen.backends()));
+        blueGreen.apply(TrafficSplit.all("blue", blueGreen.backends()));
+        assertThat(calls).extracting(e -> e.get(CommandRouter.TARGET_COLOR) + "=" + e.get(CommandRouter.CANARY_WEIGHT))
+                .containsExactly("green=100", "blue=100");
+        assertThatThrownBy(() -> CommandRouter.forCanary("x", "stable", "stable", obedient(), store, audit, clock, "b"))
+                .hasMessage("canary: 'stable' is also the stable backend's name; give the canary another");
+    }
+
+    @Test
     void aReportOtherThanTheRequestIsRecordedAndRefused() {
         CommandRouter r = router((target, env) -> new CommandRouter.Report(TrafficSplit.of("blue", "green", 50), "only half the zones moved"));
         assertThatThrownBy(() -> r.apply(TrafficSplit.all("green", r.backends()))).isInstanceOf(RouterException.class)
