@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "canary", mixinStandardHelpOptions = true,
         description = {"Run a canary rollout against a router: each step's weight, each analysis verdict and the time left "
                 + "in a pause are printed as they happen.",
-                "Exit 0 when the canary reaches 100%, 2 when it is rolled back or aborted, 1 on errors."})
+                "Exit 0 when the canary reaches 100%%, 2 when it is rolled back or aborted, 1 on errors."})
 final class CanaryCommand extends StoreCommand {
 
     @Mixin RouterOptions routerOptions;

@@ -294,7 +294,23 @@ class CommandsTest {
             assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
             assertThat(run.out()).as(String.join(" ", args)).startsWith("Usage: release-line" + (path.length == 0 ? "" : " " + String.join(" ", path)));
         }
+        // a lone % in a command's text makes picocli print it unformatted (and warn on stderr): it must be written %%
+        List<String> texts = new ArrayList<>();
+        describe(new CommandLine(new ReleaseLine()), texts);
+        assertThat(texts).as("help texts with an unescaped %").noneMatch(t -> t.replace("%%", "").replace("%n", "").contains("%"));
         assertThat(CliRun.of("--help").out()).contains("Exit codes:", "2   refused by a gate or a freeze");
+    }
+
+    private static void describe(CommandLine cmd, List<String> out) {
+        CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
+        out.addAll(List.of(spec.usageMessage().description()));
+        out.addAll(List.of(spec.usageMessage().exitCodeListHeading()));
+        // (an option's description comes back from the model with %% already turned into %, so only commands are read)
+        cmd.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                describe(sub, out);
+            }
+        });
     }
 
     private static void walk(CommandLine cmd, List<String> path, List<String[]> out) {
