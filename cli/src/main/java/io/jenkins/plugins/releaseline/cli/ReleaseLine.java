@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Release Line from a terminal: the same store, gates and audit trail as the Jenkins plugin.",
         subcommands = {AndonCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
                 PromotionCommands.Status.class, PromotionCommands.Diff.class, PromotionCommands.Rollback.class,
-                CanaryCommand.class, BlueGreenCommand.class, TogglesCommand.class, AuditCommand.class, RehearsalCommand.class,
+                CanaryCommand.class, BlueGreenCommand.class, TogglesCommand.class, AuditCommand.class, RehearsalCommand.class, SampleAppCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:error (bad input, store unreachable, ...)", "2:refused by a gate or a freeze"})

@@ -20,17 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SampleApp implements AutoCloseable {
 
-    private record Release(String version, int failPerHundred) {}
-
     private final String slot;
     private final HttpServer server;
     private final ExecutorService workers;
     private final AtomicLong requests = new AtomicLong();
-    private volatile Release release;
+    private volatile SampleRelease release;
 
     private SampleApp(String slot, String version) throws IOException {
         this.slot = slot;
-        this.release = new Release(version, 0);
+        this.release = new SampleRelease(version, 0);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         this.workers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "rehearsal-app-" + slot);
@@ -56,7 +54,7 @@ public final class SampleApp implements AutoCloseable {
         if (failShare < 0 || failShare > 1) {
             throw new IllegalArgumentException("failShare: " + failShare + " is outside 0..1");
         }
-        release = new Release(version, (int) Math.round(failShare * 100));
+        release = new SampleRelease(version, (int) Math.round(failShare * 100));
     }
 
     public String version() {
@@ -76,16 +74,15 @@ public final class SampleApp implements AutoCloseable {
     }
 
     private void serve(HttpExchange ex) throws IOException {
-        Release r = release;
-        long n = requests.incrementAndGet();
-        if (n * r.failPerHundred() / 100 != (n - 1) * r.failPerHundred() / 100) {
+        SampleRelease r = release;
+        if (r.fails(requests.incrementAndGet())) {
             answer(ex, 500, "sample-app " + r.version() + " failed");
         } else {
             answer(ex, 200, "sample-app " + r.version());
         }
     }
 
-    private static void answer(HttpExchange ex, int status, String body) throws IOException {
+    static void answer(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         ex.sendResponseHeaders(status, bytes.length);
