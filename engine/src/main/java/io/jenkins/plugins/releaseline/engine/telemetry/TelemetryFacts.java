@@ -120,50 +120,36 @@ public final class TelemetryFacts {
 
     /** The number of an environment or artifact name, given one now if it has none. */
     static int name(Connection c, int kind, String name) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT id FROM release_line_telemetry_name WHERE kind = ? AND name = ?")) {
-            q.setInt(1, kind);
-            q.setString(2, name);
-            try (ResultSet rs = q.executeQuery()) {
-                if (rs.next()) {
-                    return rs.getInt(1);
-                }
-            }
-        }
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_telemetry_name (kind, name) VALUES (?, ?)",
-                new String[] {"id"})) {
-            ins.setInt(1, kind);
-            ins.setString(2, name);
-            ins.executeUpdate();
-            try (ResultSet keys = ins.getGeneratedKeys()) {
-                keys.next();
-                return keys.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw retryOnDuplicate(e, "telemetry name " + name);
-        }
+        return Math.toIntExact(numberOf(c, "release_line_telemetry_name", "kind", kind, "name", name, "telemetry name " + name));
     }
 
     private static long digest(Connection c, int artifact, String digest) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT id FROM release_line_telemetry_digest WHERE artifact = ? AND digest = ?")) {
-            q.setInt(1, artifact);
-            q.setString(2, digest);
+        return numberOf(c, "release_line_telemetry_digest", "artifact", artifact, "digest", digest, "telemetry digest " + digest);
+    }
+
+    /** The id of the row ({@code intColumn}, {@code textColumn}) of {@code table}, inserted now if there is none. */
+    private static long numberOf(Connection c, String table, String intColumn, int intValue, String textColumn, String text, String what)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT id FROM " + table + " WHERE " + intColumn + " = ? AND " + textColumn + " = ?")) {
+            q.setInt(1, intValue);
+            q.setString(2, text);
             try (ResultSet rs = q.executeQuery()) {
                 if (rs.next()) {
                     return rs.getLong(1);
                 }
             }
         }
-        try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_telemetry_digest (artifact, digest) VALUES (?, ?)",
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + intColumn + ", " + textColumn + ") VALUES (?, ?)",
                 new String[] {"id"})) {
-            ins.setInt(1, artifact);
-            ins.setString(2, digest);
+            ins.setInt(1, intValue);
+            ins.setString(2, text);
             ins.executeUpdate();
             try (ResultSet keys = ins.getGeneratedKeys()) {
                 keys.next();
                 return keys.getLong(1);
             }
         } catch (SQLException e) {
-            throw retryOnDuplicate(e, "telemetry digest " + digest);
+            throw retryOnDuplicate(e, what);
         }
     }
 
