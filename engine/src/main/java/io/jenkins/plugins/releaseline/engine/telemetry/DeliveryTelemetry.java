@@ -27,7 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,12 +58,24 @@ public final class DeliveryTelemetry {
     public static final long DEFAULT_STORE_EVERY = 10_000;
     private static final Logger LOG = Logger.getLogger(DeliveryTelemetry.class.getName());
     private static final int MAX_COMMIT_ID = 100;
+    /** Writes stored aggregates for every instance, one at a time, off the callers' threads. */
+    private static final ExecutorService STORE_WRITER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "release-line-telemetry-store");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Store store;
     private final AuditTrail audit;
     private final Clock clock;
     private final Duration failureWindow;
     private final long storeEvery;
+    /** Whether the aggregates are written by {@link #STORE_WRITER} after the call that folded them returns. */
+    private final boolean storeInBackground;
+    /** The write queued or running, if any (one at a time per instance). */
+    private volatile Future<?> pendingStore;
+    /** Facts per keyset query; smaller in tests, so that short histories take the read-ahead path too. */
+    private int pageSize = PAGE;
     private Catalog catalog = new Catalog();
     private Map<String, EnvironmentHistory> environments = new TreeMap<>();
     /** Whether the stored aggregates were looked for (once, before the first fold). */
@@ -69,7 +88,7 @@ public final class DeliveryTelemetry {
     private int nameMark;
 
     public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock) {
-        this(store, audit, clock, DEFAULT_FAILURE_WINDOW, SETTLE_NANOS, DEFAULT_STORE_EVERY);
+        this(store, audit, clock, DEFAULT_FAILURE_WINDOW);
     }
 
     /**
@@ -77,7 +96,7 @@ public final class DeliveryTelemetry {
      *                      failed change
      */
     public DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow) {
-        this(store, audit, clock, failureWindow, SETTLE_NANOS, DEFAULT_STORE_EVERY);
+        this(store, audit, clock, failureWindow, SETTLE_NANOS, DEFAULT_STORE_EVERY, true);
     }
 
     /**
@@ -85,6 +104,15 @@ public final class DeliveryTelemetry {
      *                   reads nor writes them (every instance then folds the whole ledger)
      */
     DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow, long settleNanos, long storeEvery) {
+        this(store, audit, clock, failureWindow, settleNanos, storeEvery, false);
+    }
+
+    /**
+     * @param storeInBackground write the aggregates after the call that folded them has returned (the figures need not
+     *                          wait for an 18 MB write); false writes them within that call
+     */
+    DeliveryTelemetry(Store store, AuditTrail audit, Clock clock, Duration failureWindow, long settleNanos, long storeEvery,
+                      boolean storeInBackground) {
         this.store = Objects.requireNonNull(store, "store");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -96,6 +124,7 @@ public final class DeliveryTelemetry {
             throw new IllegalArgumentException("storeEvery: " + storeEvery + " must be 0 (never) or positive");
         }
         this.storeEvery = storeEvery;
+        this.storeInBackground = storeInBackground;
         this.facts = new LedgerCursor(settleNanos);
         this.verifications = new LedgerCursor(settleNanos);
     }
@@ -362,28 +391,62 @@ public final class DeliveryTelemetry {
         });
         started = true;
         if (storeEvery > 0 && marks() - storedTotal >= storeEvery) {
-            storeAggregates();
+            if (!storeInBackground) {
+                storeAggregates();
+            } else if (pendingStore == null || pendingStore.isDone()) {
+                pendingStore = STORE_WRITER.submit(this::storeAggregates);
+            }
         }
         return folded;
+    }
+
+    /**
+     * Waits for a write of the aggregates queued by an earlier call, if there is one (before closing the store, or to
+     * measure a fold alone); true when none is left.
+     */
+    public boolean awaitStoredAggregates(Duration timeout) {
+        Future<?> pending = pendingStore;
+        if (pending == null) {
+            return true;
+        }
+        try {
+            pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // storeAggregates logs its own failures; the figures are unaffected
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private long marks() {
         return facts.mark() + verifications.mark();
     }
 
-    /** Writes the aggregates with their marks to the store, unless another instance stored them as far already. */
-    synchronized void storeAggregates() {
+    /**
+     * Writes the aggregates with their marks to the store, unless another instance stored them as far already. They
+     * are encoded under this instance's lock (a consistent state) and written without it, so that a call for figures
+     * does not wait for the write.
+     */
+    void storeAggregates() {
         Snapshots.Stored state;
-        try {
-            state = new Snapshots.Stored(facts.mark(), verifications.mark(), encode());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        synchronized (this) {
+            try {
+                state = new Snapshots.Stored(facts.mark(), verifications.mark(), encode());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         long fw = EnvironmentHistory.micros(failureWindow);
         long now = EnvironmentHistory.micros(clock.instant());
         try {
             store.inTransaction(c -> Snapshots.store(c, fw, state, now, store.controllerId()));
-            storedTotal = state.total();
+            synchronized (this) {
+                storedTotal = Math.max(storedTotal, state.total());
+            }
         } catch (RuntimeException e) {
             // the figures stay right; only the next start will fold more of the ledger
             LOG.log(Level.WARNING, "could not store the telemetry aggregates (they stay in memory)", e);
@@ -433,70 +496,138 @@ public final class DeliveryTelemetry {
         storedTotal = stored.total();
     }
 
+    /**
+     * Folds the facts after the mark, in id order. A tail longer than a page (a first fold, a start after a long
+     * stop) is read ahead: another thread reads the next page while this one folds the last, so that reading and
+     * folding take the two cores instead of one after the other.
+     */
     private long readFacts(Connection c) throws SQLException {
-        long folded = 0;
-        try (PreparedStatement q = c.prepareStatement("SELECT id, kind, environment, artifact, digest, promotion_id, requested_micros, "
-                + "started_micros, at_micros, hotfix FROM release_line_telemetry_fact WHERE id > ? ORDER BY id LIMIT " + PAGE)) {
-            q.setFetchSize(PAGE);
-            boolean more = true;
-            int lastEnv = 0;
-            int lastArt = 0;
-            EnvironmentHistory h = null;
-            while (more) {
-                q.setLong(1, facts.mark());
-                int rows = 0;
-                boolean stopped = false;
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
-                        if (!facts.accept(rs.getLong(1))) {
-                            stopped = true;
-                            break;
+        FactPage first = FactPage.read(c, facts.mark(), pageSize);
+        long folded = fold(c, first);
+        if (folded < first.size || !first.full()) {
+            return folded;
+        }
+        return folded + foldReadAhead(c, first.lastId());
+    }
+
+    /** Reads facts {@code n} at a time (tests: a short history then takes the read-ahead path). */
+    synchronized DeliveryTelemetry pageSize(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("page size: " + n + " must be at least 1");
+        }
+        pageSize = n;
+        return this;
+    }
+
+    private long foldReadAhead(Connection c, long after) throws SQLException {
+        BlockingQueue<FactPage> pages = new ArrayBlockingQueue<>(2);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try {
+                store.read(rc -> {
+                    long from = after;
+                    while (true) {
+                        FactPage p = FactPage.read(rc, from, pageSize);
+                        // never interrupted (H2 closes its file on an interrupt): it gives up once the fold is done
+                        if (!handOver(pages, p, done)) {
+                            return null;
                         }
-                        folded++;
-                        int kind = rs.getInt(2);
-                        int art = rs.getInt(4);
-                        int dig = Catalog.index(rs.getLong(5));
-                        long at = rs.getLong(9);
-                        if (kind == TelemetryFacts.CHANGE) {
-                            catalog.change(dig, at, rs.getBoolean(10));
-                            continue;
+                        if (!p.full()) {
+                            return null;
                         }
-                        int env = rs.getInt(3);
-                        if (h == null || env != lastEnv) {
-                            lastEnv = env;
-                            h = fold(catalog.name(c, env));
-                        }
-                        if (art != lastArt) {
-                            lastArt = art;
-                            catalog.name(c, art);
-                        }
-                        LedgerKind recorded = TelemetryFacts.ledgerKind(kind);
-                        if (recorded != null) {
-                            h.counted(recorded);
-                        }
-                        // only the columns each kind needs: reading a value costs as much as the fold of it
-                        switch (kind) {
-                            case TelemetryFacts.DEPLOYED -> {
-                                long startedAt = rs.getLong(8);
-                                if (rs.wasNull()) {
-                                    startedAt = Long.MIN_VALUE;
-                                }
-                                h.deployed(rs.getLong(6), art, dig, at, startedAt);
-                            }
-                            case TelemetryFacts.FAILED -> h.failed(rs.getLong(6), art, dig, at);
-                            case TelemetryFacts.ROLLED_BACK -> {
-                                long requested = rs.getLong(7);
-                                h.rolledBack(art, at, rs.wasNull() ? at : requested);
-                            }
-                            default -> { } // verified, refused, rejected, cancelled: counted only
-                        }
+                        from = p.lastId();
                     }
+                });
+            } catch (RuntimeException e) {
+                pages.offer(FactPage.failed(e));
+            }
+        }, "release-line-telemetry-read-ahead");
+        reader.setDaemon(true);
+        reader.start();
+        long folded = 0;
+        try {
+            while (true) {
+                FactPage p;
+                try {
+                    p = pages.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while folding the telemetry facts", e);
                 }
-                more = !stopped && rows == PAGE;
+                if (p == null) {
+                    if (!reader.isAlive() && pages.isEmpty()) {
+                        throw new IllegalStateException("the telemetry read-ahead stopped before the last page of facts");
+                    }
+                    continue;
+                }
+                if (p.failure != null) {
+                    throw p.failure;
+                }
+                long n = fold(c, p);
+                folded += n;
+                if (n < p.size || !p.full()) {
+                    return folded;
+                }
+            }
+        } finally {
+            done.set(true);
+            pages.clear();
+        }
+    }
+
+    /** Queues {@code page} for the folding thread; false when the fold no longer wants it. */
+    private static boolean handOver(BlockingQueue<FactPage> pages, FactPage page, AtomicBoolean done) {
+        try {
+            while (!pages.offer(page, 50, TimeUnit.MILLISECONDS)) {
+                if (done.get()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Folds the page's facts in order until the cursor stops at a gap; returns how many it folded. */
+    private long fold(Connection c, FactPage p) throws SQLException {
+        int lastEnv = 0;
+        int lastArt = 0;
+        EnvironmentHistory h = null;
+        for (int i = 0; i < p.size; i++) {
+            if (!facts.accept(p.id[i])) {
+                return i;
+            }
+            int kind = p.kind[i];
+            int art = p.artifact[i];
+            int dig = p.digest[i];
+            long at = p.at[i];
+            if (kind == TelemetryFacts.CHANGE) {
+                catalog.change(dig, at, p.hotfix[i]);
+                continue;
+            }
+            int env = p.environment[i];
+            if (h == null || env != lastEnv) {
+                lastEnv = env;
+                h = fold(catalog.name(c, env));
+            }
+            if (art != lastArt) {
+                lastArt = art;
+                catalog.name(c, art);
+            }
+            LedgerKind recorded = TelemetryFacts.ledgerKind(kind);
+            if (recorded != null) {
+                h.counted(recorded);
+            }
+            switch (kind) {
+                case TelemetryFacts.DEPLOYED -> h.deployed(p.promotion[i], art, dig, at, p.started[i]);
+                case TelemetryFacts.FAILED -> h.failed(p.promotion[i], art, dig, at);
+                case TelemetryFacts.ROLLED_BACK -> h.rolledBack(art, at, p.requested[i] == Long.MIN_VALUE ? at : p.requested[i]);
+                default -> { } // verified, refused, rejected, cancelled: counted only
             }
         }
-        return folded;
+        return p.size;
     }
 
     private void readVerifications(Connection c) throws SQLException {

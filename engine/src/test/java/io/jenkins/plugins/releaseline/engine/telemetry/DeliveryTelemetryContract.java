@@ -212,6 +212,12 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
             DeliveryTelemetry full = fullFold();
             DoraFigures fresh = full.figures("staging", null, T0, to);
             assertThat(incremental).as("step %d", step).isEqualTo(fresh);
+            // the same fold read ahead by a second thread in pages of 3 facts
+            DeliveryTelemetry paged = fullFold().pageSize(3);
+            assertThat(paged.figures("staging", null, T0, to)).as("step %d, read ahead", step).isEqualTo(fresh);
+            assertThat(paged.outliers("staging", T0, to)).isEqualTo(full.outliers("staging", T0, to));
+            assertThat(paged.ledgerCounts()).isEqualTo(full.ledgerCounts());
+            assertThat(paged.highWaterMark()).isEqualTo(full.highWaterMark());
             assertThat(lagging.figures("staging", null, T0, to)).as("step %d, lagging", step).isEqualTo(fresh);
             assertThat(eager.figures("staging", null, T0, to)).as("step %d, eager", step).isEqualTo(fresh);
             for (int restart = 0; restart < 2; restart++) {
@@ -320,6 +326,10 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
                 TimeUnit.MINUTES.toNanos(10), 1);
         long before = waiting.figures("prod", null, T0, to).deployments();
         long markBeforeGap = waiting.highWaterMark();
+        DeliveryTelemetry pagedWaiting = new DeliveryTelemetry(store, audit, clock, DeliveryTelemetry.DEFAULT_FAILURE_WINDOW,
+                TimeUnit.MINUTES.toNanos(10), 0).pageSize(2);
+        assertThat(pagedWaiting.figures("prod", null, T0, to).deployments()).isEqualTo(before);
+        assertThat(pagedWaiting.highWaterMark()).as("read ahead in pages of 2, the fold stops at the gap too").isEqualTo(markBeforeGap);
         commit.countDown();
         late.join(60_000);
         assertThat(late.isAlive()).isFalse();
@@ -331,6 +341,21 @@ abstract class DeliveryTelemetryContract extends KnownLedger {
         assertThat(restarted.highWaterMark()).isEqualTo(markBeforeGap + 3);
         assertThat(after).isEqualTo(fullFold().figures("prod", null, T0, to));
         assertThat(waiting.figures("prod", null, T0, to)).isEqualTo(after);
+        assertThat(pagedWaiting.figures("prod", null, T0, to)).isEqualTo(after);
+    }
+
+    @Test
+    void aBackgroundStoreWritesTheAggregatesAfterTheCallThatFoldedThem() {
+        weekInProd();
+        Instant to = clock.instant().plusSeconds(1);
+        DeliveryTelemetry background = new DeliveryTelemetry(store, audit, clock, DeliveryTelemetry.DEFAULT_FAILURE_WINDOW,
+                DeliveryTelemetry.SETTLE_NANOS, 1, true);
+        DoraFigures figures = background.figures("prod", null, T0, to);
+        assertThat(figures).isEqualTo(fullFold().figures("prod", null, T0, to));
+        assertThat(background.awaitStoredAggregates(Duration.ofSeconds(30))).isTrue();
+        DeliveryTelemetry restarted = persisting(1);
+        assertThat(restarted.refresh()).as("a start after the write folds nothing: it reads the stored aggregates").isZero();
+        assertThat(restarted.figures("prod", null, T0, to)).isEqualTo(figures);
     }
 
     @Test
