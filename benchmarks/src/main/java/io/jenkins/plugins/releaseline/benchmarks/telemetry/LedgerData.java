@@ -29,9 +29,18 @@ final class LedgerData {
 
     private LedgerData() {}
 
-    static Store open() throws IOException {
-        Path dir = Files.createTempDirectory("release-line-telemetry-bench-");
-        return open(StoreSettings.h2File(dir.resolve("store"), "bench"));
+    /** A new temporary folder for a benchmark's store; {@link #delete} removes it. */
+    static Path folder() throws IOException {
+        return Files.createTempDirectory("release-line-telemetry-bench-");
+    }
+
+    /** Removes a folder from {@link #folder} with the store in it (a million-record store is some 200 MB). */
+    static void delete(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Opens (and migrates) the store of {@code settings} and names the environment and the artifacts the facts use. */
