@@ -52,7 +52,10 @@ class AndonPageBrowserTest {
         if (!new File(CHROMIUM).canExecute() || !new File(CHROMEDRIVER).canExecute()) {
             throw new IllegalStateException("The browser test needs Debian's Chromium and its driver: apt-get install chromium chromium-driver");
         }
-        Clock clock = Clock.systemUTC();
+        // real time, moved to a Wednesday noon in Berlin: the page's "weekend" window (Friday 23:00 to Monday 07:00
+        // there) must not hold the line whatever day the test runs
+        Instant wednesdayNoon = java.time.ZonedDateTime.of(2026, 11, 25, 12, 0, 0, 0, java.time.ZoneId.of("Europe/Berlin")).toInstant();
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), wednesdayNoon));
         store = StoreTarget.h2(folder.resolve("db")).open();
         board = new FreezeBoard(store, new AuditTrail(store, clock), clock, AndonPermissions.overrideOnlyBy(Set.of()));
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
