@@ -2,14 +2,13 @@ package io.jenkins.plugins.releaseline.cli;
 
 import io.jenkins.plugins.releaseline.cli.rehearsal.SampleRelease;
 import io.jenkins.plugins.releaseline.cli.rehearsal.SampleSlots;
+import io.jenkins.plugins.releaseline.engine.store.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -79,7 +78,7 @@ final class SampleAppCommand implements Callable<Integer> {
                 poll(app, out, err);
                 Thread.sleep(POLL_MILLIS);
                 poll(app, out, err);
-                writeAtomically(dir.resolve(URL), app.url() + "\n");
+                AtomicFile.replace(dir.resolve(URL), (app.url() + "\n").getBytes(StandardCharsets.UTF_8));
                 say(out, "sample application on " + app.url() + " (/stable/, /canary/, / split by weight, /status); deploy by writing "
                         + "files into " + dir + "; a file 'stop' there stops it");
                 long deadline = System.nanoTime() + limit.toNanos();
@@ -158,16 +157,6 @@ final class SampleAppCommand implements Callable<Integer> {
             Files.deleteIfExists(dir.resolve(URL));
         } catch (IOException e) {
             // nothing left to tell anyone
-        }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -2,18 +2,13 @@ package io.jenkins.plugins.releaseline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,29 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleAppCommandTest {
 
     @TempDir Path dir;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private CompletableFuture<Integer> app;
+    private SampleAppRun app;
     private String url;
 
     @BeforeEach
     void start() throws Exception {
-        Path slots = dir.resolve("slots");
-        app = CompletableFuture.supplyAsync(() -> ReleaseLine.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "sample-app", "--dir", slots.toString(), "--max-time", "5m"));
-        await(() -> Files.exists(slots.resolve("url")) || app.isDone(), "the url file");
-        assertThat(app).isNotDone();
-        url = Files.readString(slots.resolve("url")).strip();
+        app = SampleAppRun.start(dir.resolve("slots"));
+        assertThat(app.exit()).isNotDone();
+        url = app.url;
         assertThat(url).startsWith("http://127.0.0.1:");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (!app.isDone()) {
-            write("stop", "");
-            app.get(10, TimeUnit.SECONDS);
-        }
+        app.close();
     }
 
     @Test
@@ -53,9 +40,9 @@ class SampleAppCommandTest {
         assertThat(get("/canary/").statusCode()).isEqualTo(503);
         assertThat(get("/canary/").body()).contains("nothing is deployed to the canary slot");
 
-        write("stable", "version=1.0\n");
-        write("canary", "# a bad build\nversion=2.0\nerrors=30%\n");
-        await(() -> out.toString().contains("canary slot now runs sample-app 2.0 (answers 30% of requests with 500)"), "the canary deployment");
+        app.write("stable", "version=1.0\n");
+        app.write("canary", "# a bad build\nversion=2.0\nerrors=30%\n");
+        app.awaitOut("canary slot now runs sample-app 2.0 (answers 30% of requests with 500)");
         int failed = 0;
         for (int i = 0; i < 100; i++) {
             HttpResponse<String> r = get("/canary/");
@@ -73,10 +60,10 @@ class SampleAppCommandTest {
         for (int i = 0; i < 20; i++) {
             assertThat(get("/").body()).isEqualTo("sample-app 1.0\n");
         }
-        write("canary", "version=3.0\n");
-        write("canary-weight", "25");
-        await(() -> out.toString().contains("canary weight 25%"), "the weight");
-        await(() -> out.toString().contains("canary slot now runs sample-app 3.0"), "the second canary deployment");
+        app.write("canary", "version=3.0\n");
+        app.write("canary-weight", "25");
+        app.awaitOut("canary weight 25%");
+        app.awaitOut("canary slot now runs sample-app 3.0");
         int toCanary = 0;
         for (int i = 0; i < 100; i++) {
             if (get("/").body().equals("sample-app 3.0\n")) {
@@ -90,26 +77,26 @@ class SampleAppCommandTest {
 
     @Test
     void aBadFileIsReportedWithTheFixAndChangesNothing() throws Exception {
-        write("canary", "version=2.0\n");
-        await(() -> out.toString().contains("canary slot now runs sample-app 2.0"), "the deployment");
-        write("canary", "version=2.1\neror=30%\n");
-        await(() -> err.toString().contains("canary: line 2: unknown key 'eror'; use version= and errors="), "the error");
-        assertThat(err.toString()).contains("(the canary slot keeps sample-app 2.0)");
-        write("canary-weight", "150");
-        await(() -> err.toString().contains("canary-weight: '150' is not a weight from 0 to 100 (it stays 0)"), "the weight error");
-        write("stable", "errors=10%\n");
-        await(() -> err.toString().contains("stable: no version= line; write version=2.0"), "the missing version");
+        app.write("canary", "version=2.0\n");
+        app.awaitOut("canary slot now runs sample-app 2.0");
+        app.write("canary", "version=2.1\neror=30%\n");
+        app.awaitErr("canary: line 2: unknown key 'eror'; use version= and errors=");
+        assertThat(app.err()).contains("(the canary slot keeps sample-app 2.0)");
+        app.write("canary-weight", "150");
+        app.awaitErr("canary-weight: '150' is not a weight from 0 to 100 (it stays 0)");
+        app.write("stable", "errors=10%\n");
+        app.awaitErr("stable: no version= line; write version=2.0");
         assertThat(get("/canary/").body()).isEqualTo("sample-app 2.0\n");
         assertThat(get("/").statusCode()).as("still nothing in stable").isEqualTo(503);
-        assertThat(app).isNotDone();
+        assertThat(app.exit()).isNotDone();
     }
 
     @Test
     void theStopFileEndsItWithExitZeroAndTakesTheUrlAway() throws Exception {
-        write("stop", "");
-        assertThat(app.get(10, TimeUnit.SECONDS)).isZero();
+        app.write("stop", "");
+        assertThat(app.exit().get(10, TimeUnit.SECONDS)).isZero();
         assertThat(dir.resolve("slots/url")).doesNotExist();
-        assertThat(out.toString()).contains("stop file found; stopping");
+        assertThat(app.out()).contains("stop file found; stopping");
     }
 
     @Test
@@ -120,25 +107,8 @@ class SampleAppCommandTest {
         assertThat(dir.resolve("other")).doesNotExist();
     }
 
-    private void write(String name, String text) throws Exception {
-        Path file = dir.resolve("slots").resolve(name);
-        Path tmp = file.resolveSibling(name + ".writing");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

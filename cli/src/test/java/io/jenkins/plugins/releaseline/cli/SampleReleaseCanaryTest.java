@@ -13,20 +13,15 @@ import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.HttpProbeSource;
 import io.jenkins.plugins.releaseline.engine.store.Store;
 import io.jenkins.plugins.releaseline.engine.store.StoreSettings;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,34 +40,24 @@ class SampleReleaseCanaryTest {
     static final String ANALYSIS_IN_JENKINSFILE = "analysis: [[name: 'error-rate', source: 'probes', query: 'error-rate /', threshold: 0.01]]";
 
     @TempDir Path dir;
-    private Path slots;
-    private CompletableFuture<Integer> app;
-    private final StringWriter appOut = new StringWriter();
+    private SampleAppRun app;
     private String url;
     private Store store;
 
     @BeforeEach
     void start() throws Exception {
-        slots = dir.resolve("sample-app");
-        Files.createDirectories(slots);
-        write("stable", "version=1.0\n");
-        app = CompletableFuture.supplyAsync(() -> ReleaseLine.run(new PrintWriter(appOut, true), new PrintWriter(new StringWriter(), true),
-                "sample-app", "--dir", slots.toString(), "--max-time", "5m"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.exists(slots.resolve("url"))) {
-            assertThat(System.nanoTime()).as("the sample application writes its url").isLessThan(deadline);
-            assertThat(app).isNotDone();
-            Thread.sleep(20);
-        }
-        url = Files.readString(slots.resolve("url")).strip();
+        Path slots = dir.resolve("sample-app");
+        SampleAppRun.write(slots, "stable", "version=1.0\n");
+        app = SampleAppRun.start(slots);
+        assertThat(app.exit()).as("the sample application writes its url").isNotDone();
+        url = app.url;
         store = Store.open(StoreSettings.h2File(dir.resolve("store"), "sample"));
     }
 
     @AfterEach
     void stop() throws Exception {
         store.close();
-        write("stop", "");
-        assertThat(app.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(app.stop()).isZero();
     }
 
     @Test
@@ -88,22 +73,22 @@ class SampleReleaseCanaryTest {
     void twoPointOhIsRolledBackAtItsFirstAnalysisAndThreePointOhReachesAllTheTraffic() throws Exception {
         List<String> weights = Collections.synchronizedList(new ArrayList<>());
 
-        write("canary", "version=2.0\nerrors=30%\n");
+        app.write("canary", "version=2.0\nerrors=30%\n");
         CanaryRollout bad = canary("sample-app-2.0", weights);
         assertThat(bad.state()).isEqualTo(CanaryState.ROLLED_BACK);
         assertThat(bad.stepIndex()).as("at its first step").isZero();
         assertThat(bad.reason()).contains("error-rate FAIL");
         assertThat(weights).containsExactly("10", "0");
-        assertThat(Files.readString(slots.resolve("canary-weight"))).isEqualTo("0");
-        awaitOut("canary weight 0%"); // the application took the rollback: its front door sends the canary nothing
+        assertThat(Files.readString(app.dir.resolve("canary-weight"))).isEqualTo("0");
+        app.awaitOut("canary weight 0%"); // the application took the rollback: its front door sends the canary nothing
 
         weights.clear();
-        write("canary", "version=3.0\nerrors=0%\n");
+        app.write("canary", "version=3.0\nerrors=0%\n");
         CanaryRollout good = canary("sample-app-3.0", weights);
         assertThat(good.state()).as(good.reason()).isEqualTo(CanaryState.SUCCEEDED);
         assertThat(weights).containsExactly("10", "50", "100");
-        awaitOut("canary weight 100%");
-        assertThat(appOut.toString()).contains("canary slot now runs sample-app 2.0 (answers 30% of requests with 500)",
+        app.awaitOut("canary weight 100%");
+        assertThat(app.out()).contains("canary slot now runs sample-app 2.0 (answers 30% of requests with 500)",
                 "canary slot now runs sample-app 3.0");
     }
 
@@ -121,7 +106,7 @@ class SampleReleaseCanaryTest {
             String weight = env.get(CommandRouter.CANARY_WEIGHT);
             weights.add(weight);
             try {
-                write("canary-weight", weight);
+                app.write("canary-weight", weight);
             } catch (java.io.IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -132,19 +117,5 @@ class SampleReleaseCanaryTest {
                 CanaryJudge.defaults());
         controller.start("admin", args.spec(id, "block-" + id));
         return controller.run(id, router, analysis, Duration.ofMillis(200));
-    }
-
-    private void awaitOut(String line) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!appOut.toString().contains(line)) {
-            assertThat(System.nanoTime()).as("the sample application prints '" + line + "'; it printed:\n" + appOut).isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
-    private void write(String name, String text) throws java.io.IOException {
-        Path tmp = slots.resolve(name + ".writing");
-        Files.writeString(tmp, text);
-        Files.move(tmp, slots.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -2,14 +2,12 @@ package io.jenkins.plugins.releaseline.benchmarks.telemetry;
 
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.store.Store;
-import io.jenkins.plugins.releaseline.engine.store.StoreSettings;
 import io.jenkins.plugins.releaseline.engine.telemetry.DeliveryTelemetry;
 import io.jenkins.plugins.releaseline.engine.telemetry.DoraFigures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,14 +52,12 @@ public class DoraColdStartBenchmark {
     @Setup(Level.Trial)
     public void fill() throws Exception {
         dir = LedgerData.folder();
-        Path file = dir.resolve("store");
         long next;
-        try (Store written = LedgerData.open(StoreSettings.h2File(file, "bench"))) {
+        try (Store written = LedgerData.open(LedgerData.settings(dir))) {
             next = LedgerData.append(written, 0, records);
         }
-        // "now" is about 69 days after the last record, as in DoraMillionBenchmark: the 90-day window holds data
-        clock = Clock.fixed(LedgerData.timeOf(next + 20_000), ZoneOffset.UTC);
-        store = Store.open(StoreSettings.h2File(file, "bench"));
+        clock = LedgerData.now(next);
+        store = Store.open(LedgerData.settings(dir));
         audit = new AuditTrail(store, clock);
     }
 

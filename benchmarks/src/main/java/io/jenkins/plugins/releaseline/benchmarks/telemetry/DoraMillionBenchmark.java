@@ -2,7 +2,6 @@ package io.jenkins.plugins.releaseline.benchmarks.telemetry;
 
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.store.Store;
-import io.jenkins.plugins.releaseline.engine.store.StoreSettings;
 import io.jenkins.plugins.releaseline.engine.telemetry.DeliveryTelemetry;
 import io.jenkins.plugins.releaseline.engine.telemetry.DoraFigures;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,10 +51,9 @@ public class DoraMillionBenchmark {
     @Setup(Level.Trial)
     public void fill() throws Exception {
         dir = LedgerData.folder();
-        store = LedgerData.open(StoreSettings.h2File(dir.resolve("store"), "bench"));
+        store = LedgerData.open(LedgerData.settings(dir));
         nextPromotion = LedgerData.append(store, 0, records);
-        // "now" is 20,000 promotions (about 69 days) after the last record: the 90-day window holds the latest records
-        clock = Clock.fixed(LedgerData.timeOf(nextPromotion + 20_000), ZoneOffset.UTC);
+        clock = LedgerData.now(nextPromotion);
         audit = new AuditTrail(store, clock);
         warm = new DeliveryTelemetry(store, audit, clock);
         check(warm.figures(LedgerData.ENVIRONMENT, Duration.ofDays(90)));

@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -32,6 +34,19 @@ final class LedgerData {
     /** A new temporary folder for a benchmark's store; {@link #delete} removes it. */
     static Path folder() throws IOException {
         return Files.createTempDirectory("release-line-telemetry-bench-");
+    }
+
+    /** The settings of the H2 store in a folder from {@link #folder}. */
+    static StoreSettings settings(Path dir) {
+        return StoreSettings.h2File(dir.resolve("store"), "bench");
+    }
+
+    /**
+     * "Now" for a ledger whose next promotion is {@code next}: 20,000 promotions (about 69 days) after the last
+     * record, so that the 90-day window holds the latest records.
+     */
+    static Clock now(long next) {
+        return Clock.fixed(timeOf(next + 20_000), ZoneOffset.UTC);
     }
 
     /** Removes a folder from {@link #folder} with the store in it (a million-record store is some 200 MB). */

@@ -1,16 +1,12 @@
 package io.jenkins.plugins.releaseline.cli.rehearsal;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rehearsal's sample application: one slot (stable or canary) on 127.0.0.1 that serves whichever version was
@@ -20,15 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SampleApp implements AutoCloseable {
 
-    private final String slot;
+    private final SampleSlot slot;
     private final HttpServer server;
     private final ExecutorService workers;
-    private final AtomicLong requests = new AtomicLong();
-    private volatile SampleRelease release;
 
     private SampleApp(String slot, String version) throws IOException {
-        this.slot = slot;
-        this.release = new SampleRelease(version, 0);
+        this.slot = new SampleSlot(slot, new SampleRelease(version, 0));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         this.workers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "rehearsal-app-" + slot);
@@ -36,8 +29,8 @@ public final class SampleApp implements AutoCloseable {
             return t;
         });
         server.setExecutor(workers);
-        server.createContext("/health", ex -> answer(ex, 200, "ok " + release.version()));
-        server.createContext("/", this::serve);
+        server.createContext("/health", ex -> SampleSlot.answer(ex, 200, "ok " + this.slot.release.version()));
+        server.createContext("/", this.slot::serve);
         server.start();
     }
 
@@ -54,15 +47,15 @@ public final class SampleApp implements AutoCloseable {
         if (failShare < 0 || failShare > 1) {
             throw new IllegalArgumentException("failShare: " + failShare + " is outside 0..1");
         }
-        release = new SampleRelease(version, (int) Math.round(failShare * 100));
+        slot.release = new SampleRelease(version, (int) Math.round(failShare * 100));
     }
 
     public String version() {
-        return release.version();
+        return slot.release.version();
     }
 
     public String slot() {
-        return slot;
+        return slot.name;
     }
 
     public int port() {
@@ -71,24 +64,6 @@ public final class SampleApp implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port();
-    }
-
-    private void serve(HttpExchange ex) throws IOException {
-        SampleRelease r = release;
-        if (r.fails(requests.incrementAndGet())) {
-            answer(ex, 500, "sample-app " + r.version() + " failed");
-        } else {
-            answer(ex, 200, "sample-app " + r.version());
-        }
-    }
-
-    static void answer(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

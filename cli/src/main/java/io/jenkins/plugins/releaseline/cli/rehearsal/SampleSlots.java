@@ -1,6 +1,5 @@
 package io.jenkins.plugins.releaseline.cli.rehearsal;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,40 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SampleSlots implements AutoCloseable {
 
-    /** One slot: the release deployed to it and the requests it served. */
-    private static final class Slot {
-        final String name;
-        volatile SampleRelease release;
-        final AtomicLong requests = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-
-        Slot(String name) {
-            this.name = name;
-        }
-
-        void serve(HttpExchange ex) throws IOException {
-            SampleRelease r = release;
-            if (r == null) {
-                SampleApp.answer(ex, 503, "nothing is deployed to the " + name + " slot");
-                return;
-            }
-            if (r.fails(requests.incrementAndGet())) {
-                failed.incrementAndGet();
-                SampleApp.answer(ex, 500, "sample-app " + r.version() + " failed");
-            } else {
-                SampleApp.answer(ex, 200, "sample-app " + r.version());
-            }
-        }
-
-        String json() {
-            SampleRelease r = release;
-            return "{\"version\":" + (r == null ? "null" : "\"" + r.version() + "\"") + ",\"errorsPercent\":"
-                    + (r == null ? 0 : r.errorsPerHundred()) + ",\"requests\":" + requests.get() + ",\"failed\":" + failed.get() + "}";
-        }
-    }
-
-    private final Slot stable = new Slot("stable");
-    private final Slot canary = new Slot("canary");
+    private final SampleSlot stable = new SampleSlot("stable", null);
+    private final SampleSlot canary = new SampleSlot("canary", null);
     private final AtomicLong frontRequests = new AtomicLong();
     private volatile int canaryWeight;
     private final HttpServer server;
@@ -68,7 +35,7 @@ public final class SampleSlots implements AutoCloseable {
         server.setExecutor(workers);
         server.createContext("/stable", stable::serve);
         server.createContext("/canary", canary::serve);
-        server.createContext("/health", ex -> SampleApp.answer(ex, 200, "ok"));
+        server.createContext("/health", ex -> SampleSlot.answer(ex, 200, "ok"));
         server.createContext("/status", ex -> {
             byte[] body = status().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -117,7 +84,7 @@ public final class SampleSlots implements AutoCloseable {
         return canaryWeight;
     }
 
-    private Slot slot(String name) {
+    private SampleSlot slot(String name) {
         return switch (name) {
             case "stable" -> stable;
             case "canary" -> canary;

@@ -85,10 +85,6 @@ public final class CommandRouter implements TrafficRouter {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.principal = Inputs.requirePrincipal(principal);
-        if (canary != null && (canary.equals(initiallyLive) || !backends.contains(canary))) {
-            throw new IllegalArgumentException("canary: '" + canary + "' must be one of " + backends + " other than the stable "
-                    + initiallyLive);
-        }
         this.canary = canary;
     }
 
@@ -102,16 +98,11 @@ public final class CommandRouter implements TrafficRouter {
         return backends;
     }
 
-    /** The variables for the code: the target colour (the one gaining traffic), its percentage, and every weight. */
-    public static Map<String, String> environment(TrafficSplit target, TrafficSplit current) {
-        return environment(target, current, null);
-    }
-
     /**
      * The variables for the code: the target colour (the one gaining traffic), every weight, and as
      * {@value #CANARY_WEIGHT} the canary's weight when {@code canary} is given, else the target colour's.
      */
-    public static Map<String, String> environment(TrafficSplit target, TrafficSplit current, String canary) {
+    static Map<String, String> environment(TrafficSplit target, TrafficSplit current, String canary) {
         String gaining = target.percent().keySet().stream()
                 .filter(b -> target.of(b) > current.of(b)).findFirst()
                 .orElse(target.percent().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey());

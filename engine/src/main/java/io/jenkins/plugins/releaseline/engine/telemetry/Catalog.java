@@ -92,8 +92,8 @@ final class Catalog {
         return names.get(id);
     }
 
-    void change(long digest, long commit, boolean isHotfix) {
-        int d = index(digest);
+    /** What was recorded of the change of digest number {@code d} (as {@link #index} gave it). */
+    void change(int d, long commit, boolean isHotfix) {
         if (d >= commitMicros.length) {
             int size = Math.max(1024, Integer.highestOneBit(d) * 2);
             int from = commitMicros.length;

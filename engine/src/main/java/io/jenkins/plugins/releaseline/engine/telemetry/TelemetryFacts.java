@@ -41,18 +41,20 @@ public final class TelemetryFacts {
         };
     }
 
+    /** The ledger record of each fact kind, by kind; null for a change (derived from {@link #kindOf}). */
+    private static final LedgerKind[] LEDGER_KINDS = new LedgerKind[CANCELLED + 1];
+
+    static {
+        for (LedgerKind k : LedgerKind.values()) {
+            if (kindOf(k) != 0) {
+                LEDGER_KINDS[kindOf(k)] = k;
+            }
+        }
+    }
+
     /** The ledger record of a fact kind; null for a change. */
     static LedgerKind ledgerKind(int kind) {
-        return switch (kind) {
-            case DEPLOYED -> LedgerKind.DEPLOYED;
-            case FAILED -> LedgerKind.FAILED;
-            case ROLLED_BACK -> LedgerKind.ROLLED_BACK;
-            case VERIFIED -> LedgerKind.VERIFIED;
-            case REFUSED -> LedgerKind.REFUSED;
-            case REJECTED -> LedgerKind.REJECTED;
-            case CANCELLED -> LedgerKind.CANCELLED;
-            default -> null;
-        };
+        return kind > 0 && kind < LEDGER_KINDS.length ? LEDGER_KINDS[kind] : null;
     }
 
     /**

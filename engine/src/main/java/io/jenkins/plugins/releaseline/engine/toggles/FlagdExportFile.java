@@ -1,11 +1,10 @@
 package io.jenkins.plugins.releaseline.engine.toggles;
 
+import io.jenkins.plugins.releaseline.engine.store.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 
 /**
@@ -35,22 +34,10 @@ public final class FlagdExportFile {
     public static boolean write(FlagdExport export, Path target) {
         byte[] bytes = export.json();
         try {
-            Path folder = target.toAbsolutePath().getParent();
-            Files.createDirectories(folder);
             if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
                 return false;
             }
-            Path tmp = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.replace(target, bytes);
             return true;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the flagd export of '" + export.environment() + "' to " + target, e);
