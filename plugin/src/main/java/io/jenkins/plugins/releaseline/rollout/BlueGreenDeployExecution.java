@@ -62,7 +62,7 @@ final class BlueGreenDeployExecution extends GeneralNonBlockingStepExecution {
     }
 
     private RouterDefinition definition() throws AbortException {
-        RouterDefinition def = TrafficRouters.get().find(step.getRouter());
+        RouterDefinition def = TrafficRouters.get().router(step.getRouter());
         if (def == null) {
             throw new AbortException(Messages.BlueGreenDeployStep_UnknownRouter(step.getRouter()));
         }

@@ -17,7 +17,7 @@ public class CanaryConfiguredRouters implements CanaryRouterLookup {
     @CheckForNull
     @Override
     public TrafficRouter find(@NonNull String name, @NonNull Run<?, ?> run) throws AbortException {
-        RouterDefinition definition = TrafficRouters.get().find(name);
+        RouterDefinition definition = TrafficRouters.get().router(name);
         return definition == null ? null : definition.toRouter(run, null);
     }
 }

@@ -77,7 +77,7 @@ public class RollbackStep extends Step {
                                 .map(BlueGreenRollout::router)
                                 .orElse(null));
                 RouterDefinition def =
-                        routerName == null ? null : TrafficRouters.get().find(routerName);
+                        routerName == null ? null : TrafficRouters.get().router(routerName);
                 if (routerName != null && def == null) {
                     throw new AbortException(Messages.BlueGreenDeployStep_UnknownRouter(routerName));
                 }

@@ -57,7 +57,7 @@ public class TrafficRouters extends GlobalConfiguration {
     }
 
     @CheckForNull
-    public RouterDefinition find(String name) {
+    public RouterDefinition router(String name) {
         return getRouters().stream()
                 .filter(r -> r.getName().equals(name))
                 .findFirst()

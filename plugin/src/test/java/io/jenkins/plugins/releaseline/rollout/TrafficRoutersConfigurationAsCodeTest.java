@@ -29,21 +29,21 @@ class TrafficRoutersConfigurationAsCodeTest {
                 List.of("prod-lb", "edge", "alb-prod", "dns"),
                 routers.getRouters().stream().map(RouterDefinition::getName).toList());
 
-        HaproxyRouterDefinition lb = assertInstanceOf(HaproxyRouterDefinition.class, routers.find("prod-lb"));
+        HaproxyRouterDefinition lb = assertInstanceOf(HaproxyRouterDefinition.class, routers.router("prod-lb"));
         assertEquals("http://10.0.0.12:8080", lb.targetUrlMap().get("green"));
         HaproxyRouter engine = assertInstanceOf(HaproxyRouter.class, lb.toRouter(null, null));
         assertEquals(List.of("blue", "green"), engine.backends());
         assertEquals("app", engine.haproxyBackend());
 
-        NginxRouterDefinition edge = assertInstanceOf(NginxRouterDefinition.class, routers.find("edge"));
+        NginxRouterDefinition edge = assertInstanceOf(NginxRouterDefinition.class, routers.router("edge"));
         NginxRouter nginx = assertInstanceOf(NginxRouter.class, edge.toRouter(null, null));
         assertTrue(
                 nginx.render(io.jenkins.plugins.releaseline.engine.rollout.TrafficSplit.all("green", nginx.backends()))
                         .contains("server 10.0.0.12:8080 weight=100;"));
 
-        AlbRouterDefinition alb = assertInstanceOf(AlbRouterDefinition.class, routers.find("alb-prod"));
+        AlbRouterDefinition alb = assertInstanceOf(AlbRouterDefinition.class, routers.router("alb-prod"));
         assertEquals("aws-deploy", alb.getCredentialsId());
-        assertInstanceOf(PipelineRouterDefinition.class, routers.find("dns"));
+        assertInstanceOf(PipelineRouterDefinition.class, routers.router("dns"));
     }
 
     @Test
