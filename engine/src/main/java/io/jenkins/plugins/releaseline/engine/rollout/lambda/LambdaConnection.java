@@ -1,0 +1,63 @@
+package io.jenkins.plugins.releaseline.engine.rollout.lambda;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * Where and as whom to reach the Lambda API: a region (each router names its own), credentials (the AWS default
+ * chain when none are given, or a provider the caller resolved, e.g. from Jenkins credentials), and an
+ * optional endpoint override (a VPC endpoint, or a test server on loopback). The client uses the JDK's
+ * URLConnection transport only.
+ */
+public record LambdaConnection(String region, AwsCredentialsProvider credentials, URI endpointOverride, Duration timeout) {
+
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+
+    public LambdaConnection {
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException("region: must name the AWS region of the function, such as eu-west-1");
+        }
+        region = region.strip();
+        if (!REGION.matcher(region).matches()) {
+            throw new IllegalArgumentException("region: '" + region + "' is not an AWS region name; give one such as eu-west-1 or us-east-1");
+        }
+        if (endpointOverride != null && !("http".equals(endpointOverride.getScheme()) || "https".equals(endpointOverride.getScheme()))) {
+            throw new IllegalArgumentException("endpoint: '" + endpointOverride + "' must be an http or https URL");
+        }
+        timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+    }
+
+    /** The default credential chain (environment, profile, web identity, container or instance role). */
+    public static LambdaConnection defaultChain(String region) {
+        return new LambdaConnection(region, null, null, null);
+    }
+
+    public LambdaConnection withCredentials(AwsCredentialsProvider provider) {
+        return new LambdaConnection(region, Objects.requireNonNull(provider, "credentials"), endpointOverride, timeout);
+    }
+
+    public LambdaConnection withEndpoint(URI endpoint) {
+        return new LambdaConnection(region, credentials, endpoint, timeout);
+    }
+
+    /** A new client; the caller closes it. */
+    public LambdaClient client() {
+        var builder = LambdaClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10)).socketTimeout(timeout))
+                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(timeout.plusSeconds(5)).build());
+        if (endpointOverride != null) {
+            builder.endpointOverride(endpointOverride);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,42 @@
+package io.jenkins.plugins.releaseline.rollout.bluegreen;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.model.Run;
+import io.jenkins.plugins.releaseline.ActingUser;
+import io.jenkins.plugins.releaseline.ReleaseLineStore;
+import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
+import io.jenkins.plugins.releaseline.engine.store.Store;
+import java.time.Clock;
+
+/** The engine's blue-green controller on this controller's store. */
+public final class RolloutEngine {
+
+    private RolloutEngine() {}
+
+    @NonNull
+    public static Store store() {
+        return ReleaseLineStore.get().store();
+    }
+
+    @NonNull
+    public static AuditTrail audit() {
+        return ReleaseLineStore.get().auditTrail();
+    }
+
+    @NonNull
+    public static BlueGreenController controller() {
+        return new BlueGreenController(store(), audit(), Clock.systemUTC());
+    }
+
+    /** Who acts: the user running the step, or the build itself ({@code job/name#number}) when it runs as SYSTEM. */
+    @NonNull
+    public static String principal(@CheckForNull Run<?, ?> run) {
+        String id = ActingUser.id();
+        if (run != null && "SYSTEM".equals(id)) {
+            return run.getExternalizableId();
+        }
+        return id;
+    }
+}
