@@ -1,10 +1,10 @@
 package io.jenkins.plugins.releaseline.cli;
 
-import io.jenkins.plugins.releaseline.engine.rollout.BlueGreenController;
-import io.jenkins.plugins.releaseline.engine.rollout.BlueGreenPhase;
-import io.jenkins.plugins.releaseline.engine.rollout.BlueGreenRollout;
-import io.jenkins.plugins.releaseline.engine.rollout.HealthCheck;
-import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPhase;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.HealthCheck;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

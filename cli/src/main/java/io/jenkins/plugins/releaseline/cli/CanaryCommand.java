@@ -2,10 +2,10 @@ package io.jenkins.plugins.releaseline.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryArguments;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryRollout;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryState;
-import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryArguments;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryMetric;

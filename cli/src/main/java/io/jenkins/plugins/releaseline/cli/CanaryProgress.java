@@ -1,10 +1,10 @@
 package io.jenkins.plugins.releaseline.cli;
 
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryController;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryEvent;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryRollout;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryState;
-import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryEvent;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.jenkins.plugins.releaseline.cli;
 
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRuntimeApi;
-import io.jenkins.plugins.releaseline.engine.rollout.NginxRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.RetryPolicy;
-import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRuntimeApi;
+import io.jenkins.plugins.releaseline.engine.rollout.router.NginxRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.RetryPolicy;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

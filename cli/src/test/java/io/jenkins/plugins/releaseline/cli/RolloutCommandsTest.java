@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRuntimeApi;
-import io.jenkins.plugins.releaseline.engine.rollout.RetryPolicy;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRuntimeApi;
+import io.jenkins.plugins.releaseline.engine.rollout.router.RetryPolicy;
 import io.jenkins.plugins.releaseline.engine.testing.HaproxyServer;
 import io.jenkins.plugins.releaseline.engine.testing.TestApp;
 import java.nio.file.Files;

@@ -3,11 +3,11 @@ package io.jenkins.plugins.releaseline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryArguments;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryController;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryRollout;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryState;
-import io.jenkins.plugins.releaseline.engine.rollout.CommandRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryArguments;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
+import io.jenkins.plugins.releaseline.engine.rollout.router.CommandRouter;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.HttpProbeSource;

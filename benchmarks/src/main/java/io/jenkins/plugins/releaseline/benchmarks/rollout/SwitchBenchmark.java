@@ -1,10 +1,10 @@
 package io.jenkins.plugins.releaseline.benchmarks.rollout;
 
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRuntimeApi;
-import io.jenkins.plugins.releaseline.engine.rollout.NginxRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.RetryPolicy;
-import io.jenkins.plugins.releaseline.engine.rollout.SwitchUnderLoad;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRuntimeApi;
+import io.jenkins.plugins.releaseline.engine.rollout.router.NginxRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.RetryPolicy;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.SwitchUnderLoad;
 import io.jenkins.plugins.releaseline.engine.testing.HaproxyServer;
 import io.jenkins.plugins.releaseline.engine.testing.NginxServer;
 import io.jenkins.plugins.releaseline.engine.testing.TestApp;

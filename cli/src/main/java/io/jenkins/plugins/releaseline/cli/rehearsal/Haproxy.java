@@ -1,8 +1,8 @@
 package io.jenkins.plugins.releaseline.cli.rehearsal;
 
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRuntimeApi;
-import io.jenkins.plugins.releaseline.engine.rollout.RetryPolicy;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRuntimeApi;
+import io.jenkins.plugins.releaseline.engine.rollout.router.RetryPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

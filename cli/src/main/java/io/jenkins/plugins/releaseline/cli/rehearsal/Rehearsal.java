@@ -18,11 +18,11 @@ import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionRequest;
 import io.jenkins.plugins.releaseline.engine.promotion.Verdict;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryPlan;
-import io.jenkins.plugins.releaseline.engine.rollout.CanaryRollout;
-import io.jenkins.plugins.releaseline.engine.rollout.CanarySpec;
-import io.jenkins.plugins.releaseline.engine.rollout.HaproxyRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.TrafficSplit;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryPlan;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanarySpec;
+import io.jenkins.plugins.releaseline.engine.rollout.router.HaproxyRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficSplit;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.Aggregate;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
@@ -310,7 +310,7 @@ public final class Rehearsal {
         mark("3.0 canary");
         CanaryRollout v3Canary = canary(engines, router, analysis, "sample-app-3.0", settings.v3Plan(), operator);
         mark("3.0 " + v3Canary.state().name().toLowerCase(Locale.ROOT));
-        if (v3Canary.state() == io.jenkins.plugins.releaseline.engine.rollout.CanaryState.SUCCEEDED) {
+        if (v3Canary.state() == io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState.SUCCEEDED) {
             promotions.finish(v3Prod.id(), true, operator, "canary succeeded");
             stableSlot.deploy("3.0", 0.0);
             router.apply(TrafficSplit.of("stable", "canary", 0));
@@ -336,8 +336,8 @@ public final class Rehearsal {
                 .map(Deployment::artifact).map(Artifact::version).orElse("none");
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         boolean ok = "3.0".equals(stableSlot.version()) && split.of("stable") == 100 && audit.intact() && freezeReleased && toggleFull
-                && v2Canary.state() == io.jenkins.plugins.releaseline.engine.rollout.CanaryState.ROLLED_BACK
-                && v3Canary.state() == io.jenkins.plugins.releaseline.engine.rollout.CanaryState.SUCCEEDED
+                && v2Canary.state() == io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState.ROLLED_BACK
+                && v3Canary.state() == io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState.SUCCEEDED
                 && "3.0".equals(prodVersion);
         List<String> summary = new ArrayList<>();
         summary.add("Release rehearsal " + (ok ? "done" : "ended, NOT as planned") + " in " + String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
@@ -386,12 +386,12 @@ public final class Rehearsal {
 
     /** The metrics that failed the rollout's last analysis, each with the first clause of its reason. */
     static String failedMetrics(Engines engines, String rolloutId) {
-        List<io.jenkins.plugins.releaseline.engine.rollout.CanaryEvent> analyses = engines.canaries().events(rolloutId).stream()
-                .filter(e -> e.kind() == io.jenkins.plugins.releaseline.engine.rollout.CanaryEvent.Kind.ANALYSIS).toList();
+        List<io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryEvent> analyses = engines.canaries().events(rolloutId).stream()
+                .filter(e -> e.kind() == io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryEvent.Kind.ANALYSIS).toList();
         if (analyses.isEmpty()) {
             return "no analysis ran";
         }
-        return io.jenkins.plugins.releaseline.engine.rollout.CanaryController.metricsOf(analyses.get(analyses.size() - 1)).stream()
+        return io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController.metricsOf(analyses.get(analyses.size() - 1)).stream()
                 .filter(m -> m.verdict() != io.jenkins.plugins.releaseline.engine.rollout.analysis.Verdict.PASS)
                 .map(m -> m.metric() + " " + m.verdict() + " (" + m.reason().split(";")[0] + ")")
                 .collect(Collectors.joining(", "));

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.releaseline.cli.rehearsal;
 
-import io.jenkins.plugins.releaseline.engine.rollout.RouterException;
-import io.jenkins.plugins.releaseline.engine.rollout.TrafficRouter;
+import io.jenkins.plugins.releaseline.engine.rollout.router.RouterException;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
