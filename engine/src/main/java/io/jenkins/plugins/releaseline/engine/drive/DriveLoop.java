@@ -77,6 +77,21 @@ public final class DriveLoop {
      */
     public static Next untilDone(Driver driver, Clock clock, Sleeper sleeper, BodyRunner bodies, Consumer<Next> observer,
                                  Duration storeOutage) throws InterruptedException {
+        return drive(driver, clock, sleeper, Objects.requireNonNull(bodies, "bodies"), observer, storeOutage);
+    }
+
+    /**
+     * Like {@link #untilDone}, but returns the first {@link Next.RunBody} instead of running it: for a caller whose
+     * body runs after it returns (a freestyle build's steps, after its wrapper's set-up). That caller reports the
+     * body's end with {@link Driver#bodyFinished} and drives on with {@link #untilDone}.
+     */
+    public static Next untilBody(Driver driver, Clock clock, Sleeper sleeper, Consumer<Next> observer, Duration storeOutage)
+            throws InterruptedException {
+        return drive(driver, clock, sleeper, null, observer, storeOutage);
+    }
+
+    private static Next drive(Driver driver, Clock clock, Sleeper sleeper, BodyRunner bodies, Consumer<Next> observer,
+                              Duration storeOutage) throws InterruptedException {
         Objects.requireNonNull(driver, "driver");
         Set<String> started = new HashSet<>();
         Instant lastSuccess = clock.instant();
@@ -99,6 +114,9 @@ public final class DriveLoop {
                 return next;
             }
             if (next instanceof Next.RunBody body) {
+                if (bodies == null) {
+                    return next;
+                }
                 if (started.add(body.bodyId())) {
                     Outcome outcome = bodies.run(body);
                     driver.bodyFinished(body.bodyId(), outcome.succeeded(), outcome.detail());

@@ -272,6 +272,7 @@ abstract class PromotionDriverContract {
             try {
                 Next next = d.advance(clock.instant());
                 if (next.terminal()) {
+                    assertThat(crashed[0]).as("crashed at " + crashAt).isTrue();
                     return starts;
                 }
                 if (next instanceof Next.RunBody body) {
@@ -413,6 +414,16 @@ abstract class PromotionDriverContract {
         assertThat(bodies).containsExactly(d.id() + "/body");
         assertThat(seen).hasSize(4).last().isEqualTo(end);
         assertThat(engine.promotion(d.state().promotionId).status()).isEqualTo(PromotionStatus.DEPLOYED);
+    }
+
+    @Test
+    void driveLoopUntilBodyHandsTheBodyBackForACallerWhoseBodyRunsLater() throws Exception {
+        PromotionDriver d = create(spec("integration", "1.0", A, "integration", PromotionDriver.Deploy.BODY));
+        Next next = DriveLoop.untilBody(d, clock, duration -> clock.advance(duration), n -> {}, Duration.ofMinutes(5));
+        assertThat(next).isInstanceOf(Next.RunBody.class);
+        d.bodyFinished(((Next.RunBody) next).bodyId(), false, "build result FAILURE");
+        Next end = DriveLoop.untilDone(d, clock, duration -> clock.advance(duration), DriveLoop.NO_BODY);
+        assertThat(end.why()).isEqualTo("Recorded " + APP_A + " as failed in integration (build result FAILURE)");
     }
 
     @Test
