@@ -46,7 +46,9 @@ final class DeployCallback extends BodyExecutionCallback {
             if (!next.terminal()) {
                 throw new StoreException("promotion driver " + driverId + " is not finished: " + next.why());
             }
-            context.get(TaskListener.class).getLogger().println(next.why());
+            if (next instanceof Next.Done || t != null) { // else the AbortException says why
+                context.get(TaskListener.class).getLogger().println(next.why());
+            }
             complete(context, next, t);
         } catch (StoreException e) {
             LOGGER.log(Level.WARNING, "Promotion driver " + driverId + ": could not record the deployment yet", e);

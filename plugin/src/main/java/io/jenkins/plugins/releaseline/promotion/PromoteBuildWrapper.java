@@ -133,27 +133,16 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
             TaskListener listener,
             EnvVars initialEnvironment)
             throws IOException, InterruptedException {
-        String jobPath = build.getParent().getFullName();
-        if (!build.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
-            throw new AbortException(
-                    Messages.PromoteStep_NoPermission(Jenkins.getAuthentication2().getName(), jobPath));
-        }
-        String requestedBy = Starter.of(build);
-        String root = Jenkins.get().getRootUrl();
         PromotionSpec spec = new PromotionSpec(false, to, artifact, initialEnvironment.expand(version), file, digest,
                 null, null, wait, timeout);
+        spec.check(build, true);
+        PromotionSpec.Origin origin = new PromotionSpec.Origin(
+                build, branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment));
         PromotionDriver driver = PromotionDriver.create(
                 ReleaseLineStore.get().store(),
                 PromotionService.get().engine(),
                 "build-" + UUID.randomUUID(),
-                spec.state(
-                        requestedBy,
-                        Starter.groups(requestedBy),
-                        jobPath,
-                        root == null ? build.getUrl() : root + build.getUrl(),
-                        branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment),
-                        digest(workspace, initialEnvironment),
-                        true),
+                spec.state(origin, digest(workspace, initialEnvironment), true),
                 Instant.now());
         String[] report = {null};
         boolean[] announced = {false};

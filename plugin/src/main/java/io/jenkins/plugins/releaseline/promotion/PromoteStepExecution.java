@@ -17,7 +17,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
@@ -38,8 +37,7 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
 
     private final PromotionSpec spec;
     private final String driverId = "build-" + UUID.randomUUID();
-    private long startMillis;
-    private String requestedBy, jobPath, buildLink, branch;
+    private PromotionSpec.Origin origin;
     private boolean created, announced, ended;
     private String bodyId, lastReport;
     private transient volatile Future<String> digesting;
@@ -52,26 +50,10 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
 
     @Override
     public boolean start() throws Exception {
-        if (spec.environment == null || spec.artifact == null) {
-            throw new AbortException(Messages.PromoteStep_Missing());
-        }
         Run<?, ?> run = getContext().get(Run.class);
-        jobPath = run.getParent().getFullName();
-        if (!spec.rollback && !run.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
-            throw new AbortException(Messages.PromoteStep_NoPermission(Jenkins.getAuthentication2().getName(), jobPath));
-        }
-        if (spec.file == null && !spec.rollback && spec.digest == null) {
-            throw new AbortException(Messages.PromoteStep_NeedsDigest());
-        }
-        if (spec.file != null && getContext().get(FilePath.class) == null) {
-            throw new AbortException(Messages.PromoteStep_NeedsWorkspace());
-        }
-        requestedBy = Starter.of(run);
-        String root = Jenkins.get().getRootUrl();
-        buildLink = root == null ? run.getUrl() : root + run.getUrl();
+        spec.check(run, getContext().get(FilePath.class) != null);
         EnvVars env = getContext().get(EnvVars.class);
-        branch = spec.branch != null ? spec.branch : env == null ? null : env.get("BRANCH_NAME");
-        startMillis = System.currentTimeMillis();
+        origin = new PromotionSpec.Origin(run, spec.branch != null ? spec.branch : env == null ? null : env.get("BRANCH_NAME"));
         schedule(0);
         return false;
     }
@@ -149,8 +131,7 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
                     }
                 }
                 PromotionDriver.create(ReleaseLineStore.get().store(), PromotionService.get().engine(), driverId,
-                        spec.state(requestedBy, Starter.groups(requestedBy), jobPath, buildLink, branch, digest, context.hasBody()),
-                        Instant.ofEpochMilli(startMillis));
+                        spec.state(origin, digest, context.hasBody()), Instant.ofEpochMilli(origin.startMillis));
                 created = true;
                 context.saveState();
             }
@@ -168,15 +149,17 @@ public final class PromoteStepExecution extends AbstractStepExecutionImpl {
             } else if (next instanceof Next.RunBody body) {
                 WaitingPromotions.ended(driverId);
                 listener.getLogger().println(body.why());
-                bodyId = body.bodyId();
-                context.saveState();
+                bodyId = body.bodyId(); // saved with the body it starts, so that a resumed step never starts it again
                 context.newBodyInvoker()
                         .withContext(EnvironmentExpander.merge(context.get(EnvironmentExpander.class),
                                 EnvironmentExpander.constant(body.environment())))
                         .withCallback(new DeployCallback(driverId))
                         .start();
+                context.saveState();
             } else if (next.terminal()) {
-                listener.getLogger().println(next.why());
+                if (next instanceof Next.Done) {
+                    listener.getLogger().println(next.why());
+                }
                 end(next, null);
             }
         } catch (StoreException e) {

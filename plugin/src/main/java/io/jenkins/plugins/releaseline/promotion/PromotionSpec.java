@@ -1,5 +1,6 @@
 package io.jenkins.plugins.releaseline.promotion;
 
+import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import jenkins.model.Jenkins;
 
 /** What a {@code promote} or {@code rollbackPromotion} step, or the freestyle wrapper, asked for: plain values. */
 final class PromotionSpec implements Serializable {
@@ -40,9 +42,48 @@ final class PromotionSpec implements Serializable {
         this.timeoutMinutes = timeoutMinutes;
     }
 
-    /** The driver's document: this request, with what only the build knows. */
-    PromotionDriver.State state(String requestedBy, Set<String> groups, String jobPath, String buildLink,
-            String branchName, String digestValue, boolean hasBody) {
+    /** Who asks and from where, read from the build in memory (no I/O), kept with the execution. */
+    static final class Origin implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String requestedBy;
+        final String jobPath;
+        final String buildLink;
+        final String branch;
+        final long startMillis = System.currentTimeMillis();
+
+        Origin(Run<?, ?> run, String branch) {
+            String root = Jenkins.get().getRootUrl();
+            this.requestedBy = Starter.of(run);
+            this.jobPath = run.getParent().getFullName();
+            this.buildLink = root == null ? run.getUrl() : root + run.getUrl();
+            this.branch = branch;
+        }
+    }
+
+    /** Refuses a request that lacks a field or a permission, before anything is recorded. */
+    void check(Run<?, ?> run, boolean hasWorkspace) throws AbortException {
+        if (environment == null || artifact == null) {
+            throw new AbortException(Messages.PromoteStep_Missing());
+        }
+        if (!rollback && !run.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
+            throw new AbortException(Messages.PromoteStep_NoPermission(
+                    Jenkins.getAuthentication2().getName(), run.getParent().getFullName()));
+        }
+        if (file == null && !rollback && digest == null) {
+            throw new AbortException(Messages.PromoteStep_NeedsDigest());
+        }
+        if (file != null && !hasWorkspace) {
+            throw new AbortException(Messages.PromoteStep_NeedsWorkspace());
+        }
+    }
+
+    /** The driver's document: this request, with what only the build knows (the groups ask the security realm). */
+    PromotionDriver.State state(Origin origin, String digestValue, boolean hasBody) {
+        String requestedBy = origin.requestedBy;
+        Set<String> groups = Starter.groups(requestedBy);
+        String jobPath = origin.jobPath;
+        String buildLink = origin.buildLink;
+        String branchName = origin.branch;
         PromotionDriver.State s = new PromotionDriver.State();
         s.rollback = rollback;
         s.environment = environment;
