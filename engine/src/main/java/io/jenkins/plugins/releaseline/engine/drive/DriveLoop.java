@@ -73,7 +73,8 @@ public final class DriveLoop {
      *
      * @return the terminal answer ({@link Next.Done} or {@link Next.Failed}); after an interrupt, whatever the
      *         driver answered to the stop, terminal or not
-     * @throws InterruptedException only from a {@link BodyRunner}; a sleep's interrupt ends the loop as described above
+     * @throws InterruptedException only from a {@link BodyRunner} (the driver is then asked to stop; advance it to
+     *         record that); a sleep's interrupt ends the loop as described above
      */
     public static Next untilDone(Driver driver, Clock clock, Sleeper sleeper, BodyRunner bodies, Consumer<Next> observer,
                                  Duration storeOutage) throws InterruptedException {
@@ -118,7 +119,13 @@ public final class DriveLoop {
                     return next;
                 }
                 if (started.add(body.bodyId())) {
-                    Outcome outcome = bodies.run(body);
+                    Outcome outcome;
+                    try {
+                        outcome = bodies.run(body);
+                    } catch (InterruptedException e) {
+                        driver.requestStop("interrupted while the body ran");
+                        throw e;
+                    }
                     driver.bodyFinished(body.bodyId(), outcome.succeeded(), outcome.detail());
                     continue;
                 }
