@@ -2,6 +2,7 @@ package io.jenkins.plugins.releaseline.promotion;
 
 import java.lang.ref.WeakReference;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,7 +36,8 @@ final class WaitingPromotions {
         });
     }
 
-    static int size() {
-        return WAITING.size();
+    /** The driver ids of the steps that wait now. */
+    static Set<String> ids() {
+        return Set.copyOf(WAITING.keySet());
     }
 }
