@@ -101,8 +101,13 @@ public final class FreezeBoard implements AutoCloseable {
         });
         // the first read must succeed: a board that never saw the store has nothing to answer from
         Instant now = clock.instant();
-        synchronized (reloadLock) {
-            loaded(read(now).readAt(now));
+        try {
+            synchronized (reloadLock) {
+                loaded(read(now).readAt(now));
+            }
+        } catch (RuntimeException e) {
+            timer.shutdownNow();
+            throw e;
         }
         store.availability().addListener(availabilityListener);
     }
