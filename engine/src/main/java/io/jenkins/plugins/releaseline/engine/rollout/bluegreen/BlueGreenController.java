@@ -102,6 +102,16 @@ public final class BlueGreenController {
      * Refused while another rollout holds the environment, or while the router splits traffic.
      */
     public BlueGreenRollout start(String environment, TrafficRouter router, String version, String principal) {
+        return start(environment, router, version, principal, (c, r) -> {});
+    }
+
+    /** Work done in the transaction that records a new rollout (a driver notes the rollout's id in its own row). */
+    @FunctionalInterface
+    interface StartHook {
+        void started(Connection c, BlueGreenRollout rollout) throws SQLException;
+    }
+
+    BlueGreenRollout start(String environment, TrafficRouter router, String version, String principal, StartHook hook) {
         String env = Inputs.requireName("environment", environment, 100);
         String who = Inputs.requirePrincipal(principal);
         String ver = version == null || version.isBlank() ? null : version.strip();
@@ -157,7 +167,9 @@ public final class BlueGreenController {
                 auditTransition(c, who, env, id, null, BlueGreenPhase.DEPLOYING, detail, live, target, ver);
             }
             ChangeSignals.raise(c, SIGNAL_TOPIC);
-            return load(c, id);
+            BlueGreenRollout started = load(c, id);
+            hook.started(c, started);
+            return started;
         });
     }
 
@@ -463,6 +475,49 @@ public final class BlueGreenController {
             }
             return out;
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------- one step at a time
+
+    /*
+     * The driver's single steps. Each does one bounded thing (a store transaction, or one router read or change with the
+     * router's own timeouts) so that BlueGreenDriver can run a rollout one advance at a time.
+     */
+
+    /** Enters {@code to} from {@code from}; nothing when the rollout is in {@code to} already (an advance repeated after a crash). */
+    BlueGreenRollout moveTo(BlueGreenRollout r, BlueGreenPhase from, BlueGreenPhase to, String who, String detail) {
+        if (r.phase() == to) {
+            return r;
+        }
+        BlueGreenRollout now = get(r.id()).orElseThrow();
+        return now.phase() == to ? now : transition(r.id(), from, to, who, detail, null);
+    }
+
+    BlueGreenRollout note(long id, BlueGreenPhase phase, String who, String detail) {
+        return recordStep(id, phase, who, detail);
+    }
+
+    void keepWarmFor(long id, Duration keepWarm) {
+        setKeepWarm(id, keepWarm);
+    }
+
+    Duration keepWarmOf(long id) {
+        return keepWarm(id);
+    }
+
+    /** Ends a rollout whose traffic never moved: FAILED once the router confirms the live colour (one read). */
+    BlueGreenRollout endUnswitched(BlueGreenRollout r, TrafficRouter router, String who, String why) {
+        return endBeforeSwitch(r, router, who, why);
+    }
+
+    /** Switches back to the live colour: one read, at most one change; ROLLED_BACK or UNRESOLVED. */
+    BlueGreenRollout switchBackNow(BlueGreenRollout r, TrafficRouter router, String who, String why) {
+        return switchBack(r, router, who, why);
+    }
+
+    /** The switch is verified: WARM until the keep-warm time is over, or COMPLETED when nothing is kept warm. */
+    BlueGreenRollout verified(BlueGreenRollout r, String who, String detail) {
+        return warmOrComplete(r, BlueGreenPhase.VERIFYING_SWITCH, who, detail, keepWarm(r.id()));
     }
 
     // ---------------------------------------------------------------------------------------------- persistence
