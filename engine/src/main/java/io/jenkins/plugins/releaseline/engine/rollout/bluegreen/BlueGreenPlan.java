@@ -28,7 +28,7 @@ public record BlueGreenPlan(String environment, String version, String principal
 
     /**
      * An HTTP check as stored: {@code url} may hold {@code {color}}, replaced by the colour checked; a null url means the
-     * colour's {@code targetUrls} entry (its root path).
+     * colour's {@code targetUrls} entry (its root path when the entry has no path).
      */
     public record Check(String url, int expect, String body, int consecutive, long intervalMillis, long timeoutMillis,
                         long deadlineMillis) {
@@ -47,7 +47,8 @@ public record BlueGreenPlan(String environment, String version, String principal
                     throw new IllegalArgumentException("healthCheck.url: give the URL to check, or a targetUrls entry for " + colour
                             + " in the router");
                 }
-                u = base.endsWith("/") ? base : base + "/";
+                String path = URI.create(base).getPath();
+                u = path == null || path.isEmpty() ? base + "/" : base;
             }
             HealthCheck check = new HealthCheck(URI.create(u.replace("{color}", colour)), expect, null, consecutive,
                     Duration.ofMillis(intervalMillis), Duration.ofMillis(timeoutMillis), Duration.ofMillis(deadlineMillis));
