@@ -51,9 +51,7 @@ final class BlueGreenDeployExecution extends StepExecution {
 
     @Override
     public void onResume() {
-        if (!over) {
-            schedule(0);
-        }
+        schedule(0); // from the driver's stored state: a wait due, a body awaited, or the end
     }
 
     @Override
@@ -78,10 +76,10 @@ final class BlueGreenDeployExecution extends StepExecution {
     /** One advance of the driver, on a Timer thread, bounded by the driver's own timeouts; one at a time. */
     private void advance() {
         synchronized (this) {
+            if (advancing && !over) {
+                schedule(500); // one advance at a time; come back after this one
+            }
             if (over || advancing) {
-                if (!over) {
-                    schedule(500);
-                }
                 return;
             }
             advancing = true;
@@ -99,13 +97,12 @@ final class BlueGreenDeployExecution extends StepExecution {
                 schedule(w.from(Instant.now()).toMillis());
             } else if (next instanceof Next.RunBody b) {
                 runBody(d, b);
-            } else if (next.terminal()) {
+            } else if (next instanceof Next.Done done) {
                 over = true;
-                if (next instanceof Next.Done done) {
-                    getContext().onSuccess(done.result());
-                } else {
-                    getContext().onFailure(new AbortException(next.why()));
-                }
+                getContext().onSuccess(done.result());
+            } else if (next instanceof Next.Failed) {
+                over = true;
+                getContext().onFailure(new AbortException(next.why()));
             }
         } catch (StoreException e) {
             LOGGER.log(Level.WARNING, "blue-green driver " + driverId + ": store unreachable; trying again", e);

@@ -185,7 +185,8 @@ public final class BlueGreenController {
      * Checks the idle colour: the HTTP {@code check} must pass, and then the router must not see it down (its own
      * health checks may lag a little: they get the check's deadline to agree). Passing enters
      * {@link BlueGreenPhase#IDLE_HEALTHY}; failing ends the rollout in {@link BlueGreenPhase#FAILED} with the report,
-     * the live colour serving as before.
+     * the live colour serving as before. Blocks for up to the check's deadline twice: for a caller that may wait;
+     * {@link BlueGreenDriver} does the same one request or one router read at a time.
      */
     public BlueGreenRollout verifyIdle(long id, TrafficRouter router, HealthCheck check, String principal) {
         String who = Inputs.requirePrincipal(principal);
@@ -229,7 +230,8 @@ public final class BlueGreenController {
      * Moves traffic to the target colour as {@code options} says, reads the router back, runs the front check,
      * and enters {@link BlueGreenPhase#WARM} (or {@link BlueGreenPhase#COMPLETED} when nothing is to be kept warm).
      * Any failure on the way switches back to the old colour at once ({@link BlueGreenPhase#ROLLED_BACK}); when
-     * even that cannot be confirmed, the rollout is {@link BlueGreenPhase#UNRESOLVED} and says what is known.
+     * even that cannot be confirmed, the rollout is {@link BlueGreenPhase#UNRESOLVED} and says what is known. Blocks
+     * through the step pauses; {@link BlueGreenDriver} takes one step per advance and journals each.
      */
     public BlueGreenRollout switchTraffic(long id, TrafficRouter router, SwitchOptions options, String principal) {
         String who = Inputs.requirePrincipal(principal);
