@@ -34,6 +34,7 @@ final class BlueGreenDeployExecution extends StepExecution {
     private volatile String stopReason;
     private volatile String stage = "starting";
     private volatile boolean over;
+    private volatile String startedBody;
     private transient volatile boolean advancing;
     private transient volatile BodyExecution body;
 
@@ -97,6 +98,10 @@ final class BlueGreenDeployExecution extends StepExecution {
                 schedule(w.from(Instant.now()).toMillis());
             } else if (next instanceof Next.RunBody b) {
                 runBody(d, b);
+            } else if (next instanceof Next.AwaitBody a && !a.bodyId().equals(startedBody)) {
+                // asked for just before a restart and never started: it did not run, and will not run twice
+                d.bodyFinished(a.bodyId(), false, "Jenkins restarted before the " + a.bodyId() + " body started");
+                schedule(0);
             } else if (next instanceof Next.Done done) {
                 over = true;
                 getContext().onSuccess(done.result());
@@ -131,6 +136,7 @@ final class BlueGreenDeployExecution extends StepExecution {
         }
         EnvironmentExpander env = EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class),
                 EnvironmentExpander.constant(b.environment()));
+        startedBody = b.bodyId(); // saved with the program, as the body is
         body = getContext().newBodyInvoker().withContext(env).withCallback(new Finished(driverId, b.bodyId())).start();
     }
 

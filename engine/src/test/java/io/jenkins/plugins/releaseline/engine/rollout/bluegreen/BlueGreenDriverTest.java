@@ -230,6 +230,23 @@ class BlueGreenDriverTest {
         assertThat(applied).containsExactly(TrafficSplit.of("blue", "green", 50), TrafficSplit.of("blue", "green", 100));
     }
 
+    /** The front check fails, and the process dies as it switches back: after the restart the switch back is done once. */
+    @Test
+    void aCrashDuringTheSwitchBackEndsRolledBack() throws Exception {
+        create("build-1", plan(List.of(100), 0, new BlueGreenPlan.Check(haproxy.frontendUrl() + "/", 200, "colour=purple", 2, 100,
+                1000, 1000)));
+        driveUntil("build-1", 1, false);
+        assertThat(stage("build-1")).isEqualTo("SWITCH_BACK");
+        assertThat(effect("build-1", "weights-back")).isEqualTo(EffectJournal.State.BEGUN);
+        crash();
+        Next end = loop().run(driver("build-1"), this::runBody);
+        assertThat(end).isInstanceOf(Next.Failed.class);
+        assertThat(end.why()).contains("ROLLED_BACK", "do not reach green", "traffic back on blue");
+        assertThat(applied).containsExactly(TrafficSplit.of("blue", "green", 100), TrafficSplit.all("blue", router.backends()));
+        assertThat(router.read().of("blue")).isEqualTo(100);
+        assertThat(effect("build-1", "weights-back")).isEqualTo(EffectJournal.State.DONE);
+    }
+
     /**
      * Drives with a router that dies at weight step {@code index}: after HAProxy took it ({@code afterApply}) or before it
      * was asked.
