@@ -140,22 +140,18 @@ final class BlueGreenDeployExecution extends StepExecution {
         body = getContext().newBodyInvoker().withContext(env).withCallback(new Finished(driverId, b.bodyId())).start();
     }
 
-    /** A body's end, handed to the driver on a Timer thread; then the next advance. */
-    static void bodyEnded(String driverId, String bodyId, boolean ok, String detail) {
-        StepExecution.applyAll(BlueGreenDeployExecution.class, e -> {
-            if (e.driverId.equals(driverId)) {
-                Timer.get().submit(() -> {
-                    try {
-                        e.body = null;
-                        e.driver().bodyFinished(bodyId, ok, detail);
-                    } catch (Exception x) {
-                        LOGGER.log(Level.WARNING, "blue-green driver " + driverId + ": body " + bodyId + " not recorded", x);
-                    }
-                    e.schedule(0);
-                });
-            }
-            return null;
-        });
+    /** A body's end, handed to the driver (on a Timer thread; again later while the store cannot take it). */
+    private void bodyEnded(String bodyId, boolean ok, String detail) {
+        try {
+            body = null;
+            driver().bodyFinished(bodyId, ok, detail);
+            schedule(0);
+        } catch (StoreException e) {
+            LOGGER.log(Level.WARNING, "blue-green driver " + driverId + ": the end of body " + bodyId + " not recorded yet", e);
+            Timer.get().schedule(() -> bodyEnded(bodyId, ok, detail), 5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            schedule(0); // the advance meets the same problem and ends the step with it
+        }
     }
 
     /** Holds only the driver's and the body's ids. */
@@ -171,12 +167,21 @@ final class BlueGreenDeployExecution extends StepExecution {
 
         @Override
         public void onSuccess(StepContext context, Object result) {
-            bodyEnded(driverId, bodyId, true, BlueGreenDeployStep.report(result));
+            ended(true, BlueGreenDeployStep.report(result));
         }
 
         @Override
         public void onFailure(StepContext context, Throwable t) {
-            bodyEnded(driverId, bodyId, false, String.valueOf(t.getMessage()));
+            ended(false, String.valueOf(t.getMessage()));
+        }
+
+        private void ended(boolean ok, String detail) {
+            StepExecution.applyAll(BlueGreenDeployExecution.class, e -> {
+                if (e.driverId.equals(driverId)) {
+                    Timer.get().submit(() -> e.bodyEnded(bodyId, ok, detail));
+                }
+                return null;
+            });
         }
     }
 }
