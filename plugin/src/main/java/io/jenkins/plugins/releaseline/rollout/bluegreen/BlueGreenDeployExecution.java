@@ -8,6 +8,7 @@ import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenDriver;
 import io.jenkins.plugins.releaseline.engine.store.StoreException;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +38,7 @@ final class BlueGreenDeployExecution extends StepExecution {
     private volatile String startedBody;
     private transient volatile boolean advancing;
     private transient volatile BodyExecution body;
+    private transient ScheduledFuture<?> pending;
 
     BlueGreenDeployExecution(BlueGreenDeployStep step, StepContext context) {
         super(context);
@@ -70,8 +72,12 @@ final class BlueGreenDeployExecution extends StepExecution {
         return driverId + ": " + stage;
     }
 
-    void schedule(long delayMillis) {
-        Timer.get().schedule(this::advance, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+    /** The next advance; one pending at a time, so that extra wake-ups never multiply the chain of advances. */
+    synchronized void schedule(long delayMillis) {
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        pending = Timer.get().schedule(this::advance, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     /** One advance of the driver, on a Timer thread, bounded by the driver's own timeouts; one at a time. */
@@ -109,9 +115,9 @@ final class BlueGreenDeployExecution extends StepExecution {
                 over = true;
                 getContext().onFailure(new AbortException(next.why()));
             }
-        } catch (StoreException e) {
-            LOGGER.log(Level.WARNING, "blue-green driver " + driverId + ": store unreachable; trying again", e);
-            schedule(5_000);
+        } catch (StoreException | BlueGreenDriver.Concurrent e) {
+            LOGGER.log(Level.FINE, "blue-green driver " + driverId + ": advancing again", e);
+            schedule(e instanceof StoreException ? 5_000 : 200);
         } catch (Exception e) {
             over = true;
             getContext().onFailure(e instanceof AbortException ? e : new AbortException(String.valueOf(e.getMessage())));

@@ -73,6 +73,18 @@ public final class BlueGreenDriver implements Driver {
         public String result;
     }
 
+    /**
+     * Another advance or a body's report changed the driver's row while this advance ran: nothing of this advance's
+     * record was written. Advance again: a side effect it may have caused is journaled as begun and reconciled.
+     */
+    public static final class Concurrent extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Concurrent(String id) {
+            super("blue-green driver " + id + " was advanced elsewhere at the same time; nothing was recorded; advance again");
+        }
+    }
+
     private final Store store;
     private final Clock clock;
     private final BlueGreenController controller;
@@ -195,9 +207,11 @@ public final class BlueGreenDriver implements Driver {
                     enterCheck(s, plan.healthCheck().resolve(started.targetColour(), plan.targetUrls()), now);
                 }
                 if (!saveIn(c, row, next, s, now)) {
-                    throw new IllegalStateException("blue-green driver " + id + " was advanced elsewhere at the same time");
+                    throw new Concurrent(id);
                 }
             });
+        } catch (Concurrent e) {
+            throw e;
         } catch (IllegalArgumentException | IllegalStateException | RouterException e) {
             s.why = "the rollout did not start: " + e.getMessage();
             save(row, Stage.FAILED, s, now);
@@ -393,7 +407,7 @@ public final class BlueGreenDriver implements Driver {
         store.inTransaction(c -> {
             EffectJournal.begin(c, id, effect, "route " + CommandRouter.format(want), now);
             if (!saveIn(c, row, Stage.valueOf(row.phase()), s, now)) {
-                throw new IllegalStateException("blue-green driver " + id + " was advanced elsewhere at the same time");
+                throw new Concurrent(id);
             }
             return null;
         });
@@ -416,7 +430,7 @@ public final class BlueGreenDriver implements Driver {
         store.inTransaction(c -> {
             EffectJournal.done(c, id, "weights-" + p, seen, now);
             if (!saveIn(c, row, Stage.SWITCH, s, now)) {
-                throw new IllegalStateException("blue-green driver " + id + " was advanced elsewhere at the same time");
+                throw new Concurrent(id);
             }
             return null;
         });
@@ -578,7 +592,7 @@ public final class BlueGreenDriver implements Driver {
     private void save(DriverRecords.Row loaded, Stage stage, State s, Instant now) {
         boolean saved = store.inTransaction(c -> saveIn(c, loaded, stage, s, now));
         if (!saved) {
-            throw new IllegalStateException("blue-green driver " + id + " was advanced elsewhere at the same time; nothing was recorded");
+            throw new Concurrent(id);
         }
     }
 

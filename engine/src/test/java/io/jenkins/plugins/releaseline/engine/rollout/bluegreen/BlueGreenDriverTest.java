@@ -1,6 +1,7 @@
 package io.jenkins.plugins.releaseline.engine.rollout.bluegreen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
@@ -296,6 +297,20 @@ class BlueGreenDriverTest {
             throw new AssertionError("asked for a body again: " + b);
         });
         assertThat(end).as(end.why()).isInstanceOf(Next.Done.class);
+    }
+
+    @Test
+    void aPlanWithAMistakeIsRefusedBeforeAnythingHappens() {
+        BlueGreenPlan.Check noUrl = new BlueGreenPlan.Check(null, 200, null, 3, 1000, 2000, 30_000);
+        BlueGreenPlan plan = new BlueGreenPlan("prod", "1.1", "alice", true, Map.of("blue", blue.url()), noUrl, null, List.of(100), 0, 0);
+        assertThatThrownBy(() -> create("build-1", plan)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("healthCheck.url").hasMessageContaining("green");
+        assertThatThrownBy(() -> plan(List.of(50, 40), 0, null)).hasMessageContaining("steps: [50, 40]");
+        assertThatThrownBy(() -> create("build-2", plan(List.of(100), 0, new BlueGreenPlan.Check("http://{color}.x/", 700, null, 1, 1,
+                1, 1)))).hasMessageContaining("expect: 700");
+        java.util.Optional<DriverRecords.Row> none = store.read(c -> DriverRecords.load(c, "build-1"));
+        assertThat(none).isEmpty();
+        assertThat(applied).isEmpty();
     }
 
     @Test
