@@ -127,11 +127,7 @@ final class BlueGreenDeployExecution extends StepExecution {
     }
 
     private BlueGreenDriver driver() throws Exception {
-        BlueGreenDriver d = step.driver(driverId, principal, getContext().get(Run.class));
-        if (stopReason != null) {
-            d.requestStop(stopReason);
-        }
-        return d;
+        return step.driver(driverId, principal, getContext().get(Run.class), stopReason);
     }
 
     private void runBody(BlueGreenDriver d, Next.RunBody b) throws Exception {

@@ -137,16 +137,23 @@ public class BlueGreenDeployStep extends Step implements Serializable {
                 keepWarmMinutes * 60_000L);
     }
 
-    /** The engine's driver of one rollout of this step, created on first use (a repeated create finds the one made before). */
-    BlueGreenDriver driver(String driverId, String principal, Run<?, ?> run) throws AbortException {
+    /**
+     * The engine's driver of one rollout of this step, created on first use (a repeated create finds the one made
+     * before); {@code stopReason}, when set, is handed to it.
+     */
+    BlueGreenDriver driver(String driverId, String principal, Run<?, ?> run, String stopReason) throws AbortException {
         RouterDefinition def = TrafficRouters.get().router(router);
         if (def == null) {
             throw new AbortException(Messages.BlueGreenDeployStep_UnknownRouter(router));
         }
         TrafficRouter r = def.toRouter(run, null);
         try {
-            return BlueGreenDriver.create(RolloutEngine.store(), RolloutEngine.audit(), Clock.systemUTC(), driverId, r,
+            BlueGreenDriver d = BlueGreenDriver.create(RolloutEngine.store(), RolloutEngine.audit(), Clock.systemUTC(), driverId, r,
                     plan(principal, def.targetUrlMap()));
+            if (stopReason != null) {
+                d.requestStop(stopReason);
+            }
+            return d;
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
