@@ -1,24 +1,21 @@
 package io.jenkins.plugins.releaseline.cli;
 
+import io.jenkins.plugins.releaseline.engine.andon.AndonFreezeCheck;
 import io.jenkins.plugins.releaseline.engine.andon.AndonPermissions;
-import io.jenkins.plugins.releaseline.engine.andon.Blocker;
-import io.jenkins.plugins.releaseline.engine.andon.Decision;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
-import io.jenkins.plugins.releaseline.engine.andon.WorkKind;
-import io.jenkins.plugins.releaseline.engine.andon.WorkScope;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
-import io.jenkins.plugins.releaseline.engine.promotion.FreezeCheck;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
 import io.jenkins.plugins.releaseline.engine.store.Store;
+import io.jenkins.plugins.releaseline.engine.telemetry.TelemetryFacts;
 import io.jenkins.plugins.releaseline.engine.toggles.FeatureToggles;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * The engine's production classes over one store, as the plugin wires them: the freeze board answers the promotion
- * engine's freeze gate. Created lazily; closing closes the board's timer and the store.
+ * engine's freeze gate ({@link AndonFreezeCheck}) and delivery telemetry listens to its ledger
+ * ({@link TelemetryFacts#LEDGER}). Created lazily; closing closes the board's timer and the store.
  */
 public final class Engines implements AutoCloseable {
 
@@ -59,7 +56,12 @@ public final class Engines implements AutoCloseable {
 
     public synchronized PromotionEngine promotions() {
         if (promotions == null) {
-            promotions = new PromotionEngine(store, audit, clock, freezeCheck(board()));
+            FreezeBoard freezes = board();
+            // a command runs without a change watcher: read the board again before each check
+            promotions = new PromotionEngine(store, audit, clock, new AndonFreezeCheck(() -> {
+                freezes.reload();
+                return freezes;
+            }), TelemetryFacts.LEDGER);
         }
         return promotions;
     }
@@ -83,19 +85,6 @@ public final class Engines implements AutoCloseable {
             toggles = new FeatureToggles(store, audit, clock);
         }
         return toggles;
-    }
-
-    /** The promotion engine's freeze gate asks the board about a deployment of the job to the environment. */
-    static FreezeCheck freezeCheck(FreezeBoard board) {
-        return (environment, jobPath, principal) -> {
-            board.reload();
-            Decision d = board.check(WorkScope.deployment(jobPath, environment, null), WorkKind.PROMOTION);
-            if (d.allowed()) {
-                return FreezeCheck.Answer.clear();
-            }
-            List<String> reasons = d.blockers().stream().map(Blocker::describe).toList();
-            return FreezeCheck.Answer.blocked(reasons);
-        };
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.releaseline.andon;
 
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
 import hudson.security.Permission;
 import hudson.security.PermissionGroup;
 import hudson.security.PermissionScope;
@@ -7,9 +9,9 @@ import io.jenkins.plugins.releaseline.engine.andon.AndonPermissions.Action;
 import jenkins.model.Jenkins;
 
 /**
- * The Andon permission group: Pull, Release and Override, each implied by Administer. Loaded with
- * {@link AndonRootAction}, an extension, so that the permissions exist before any authorization strategy
- * is configured.
+ * The Andon permission group: Pull, Release and Override, each implied by Administer. Registered by
+ * {@link #register()} before the system configuration is loaded, so that an authorization strategy read at start
+ * keeps its Andon grants.
  */
 public final class AndonPermissions {
 
@@ -23,6 +25,15 @@ public final class AndonPermissions {
             GROUP, "Override", Messages._Override_Description(), Jenkins.ADMINISTER, PermissionScope.JENKINS);
 
     private AndonPermissions() {}
+
+    /**
+     * Loads this class before the authorization strategy reads its configuration: a grant of a permission not yet
+     * known when {@code config.xml} is read is dropped.
+     */
+    @Initializer(before = InitMilestone.SYSTEM_CONFIG_LOADED)
+    public static void register() {
+        // the static fields above register the group and its permissions
+    }
 
     /** The engine's question, answered for whoever is acting on this thread (a web request, a CLI call, a build). */
     static boolean permits(Action action) {

@@ -6,6 +6,7 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.releaseline.engine.andon.AndonApi;
 import io.jenkins.plugins.releaseline.engine.andon.Freeze;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeConflictException;
@@ -135,6 +136,14 @@ public final class PullAndonCordStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** The Snippet Generator's choice; blank is the default, deployments and promotions. */
+        public ListBoxModel doFillStopsItems() {
+            ListBoxModel items = new ListBoxModel();
+            items.add(Messages.PullStep_StopsDeployments(), "");
+            items.add(Messages.PullStep_StopsAllBuilds(), "all-builds");
+            return items;
         }
     }
 }

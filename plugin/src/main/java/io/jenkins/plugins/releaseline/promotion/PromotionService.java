@@ -5,19 +5,20 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.security.ACL;
 import io.jenkins.plugins.releaseline.ReleaseLineStore;
+import io.jenkins.plugins.releaseline.andon.AndonBoard;
+import io.jenkins.plugins.releaseline.engine.andon.AndonFreezeCheck;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
-import io.jenkins.plugins.releaseline.engine.promotion.FreezeCheck;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
 import io.jenkins.plugins.releaseline.engine.store.Store;
+import io.jenkins.plugins.releaseline.engine.telemetry.TelemetryFacts;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * This controller's promotion engine over the Release Line store, made again when the store is reopened, with the
- * environments of {@link PromotionConfiguration} applied.
+ * environments of {@link PromotionConfiguration} applied. Wired here once: its freeze gate asks this controller's
+ * Andon board ({@link AndonFreezeCheck}) and delivery telemetry listens to its ledger ({@link TelemetryFacts#LEDGER}).
  */
 @Extension
 public class PromotionService {
@@ -38,8 +39,12 @@ public class PromotionService {
         Store store = ReleaseLineStore.get().store();
         if (engine == null || store != engineStore) {
             PromotionEngine made = new PromotionEngine(
-                    store, new AuditTrail(store, Clock.systemUTC()), Clock.systemUTC(), freezeCheck());
-            made.configure(PromotionConfiguration.get().toOrder(), ACL.SYSTEM_USERNAME);
+                    store,
+                    new AuditTrail(store, Clock.systemUTC()),
+                    Clock.systemUTC(),
+                    new AndonFreezeCheck(() -> AndonBoard.get().board()),
+                    TelemetryFacts.LEDGER);
+            made.configure(PromotionConfiguration.get().toOrder(), ACL.SYSTEM2.getName());
             engine = made;
             engineStore = store;
         }
@@ -71,22 +76,5 @@ public class PromotionService {
     /** Tells waiting {@code promote} steps to look at their gates now (after an approval, say) instead of at their next poll. */
     static void nudgeWaitingSteps() {
         WaitingPromotions.wakeAll();
-    }
-
-    private static FreezeCheck freezeCheck() {
-        List<PromotionFreezeCheck> boards = new ArrayList<>(PromotionFreezeCheck.all());
-        if (boards.isEmpty()) {
-            return null;
-        }
-        return (environment, jobPath, principal) -> {
-            List<String> reasons = new ArrayList<>();
-            for (PromotionFreezeCheck board : PromotionFreezeCheck.all()) {
-                FreezeCheck.Answer answer = board.check(environment, jobPath, principal);
-                if (answer.blocked()) {
-                    reasons.addAll(answer.reasons());
-                }
-            }
-            return reasons.isEmpty() ? FreezeCheck.Answer.clear() : FreezeCheck.Answer.blocked(reasons);
-        };
     }
 }

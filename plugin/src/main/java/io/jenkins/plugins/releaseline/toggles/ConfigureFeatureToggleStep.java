@@ -6,6 +6,7 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.toggles.EnvironmentSetting;
 import java.util.ArrayList;
@@ -14,19 +15,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * {@code configureFeatureToggle(key: 'checkout-ab', environment: 'prod', enabled: true, defaultVariant: 'control',
  * rules: [[attribute: 'plan', operator: 'EQUALS', values: ['beta-tester'], variant: 'treatment']],
  * percentage: 30, split: [control: 50, treatment: 50])}: targeting rules and A/B splits from a pipeline. Only the
- * parts given change; the engine reads and checks them ({@code SettingInput}).
+ * parts given change; the engine reads and checks them ({@code SettingInput}). Each rule binds to a
+ * {@link TargetingRuleSpec}; the split's names are variants, so it stays a map (the Snippet Generator takes it as
+ * {@code control=50, treatment=50}).
  */
 public class ConfigureFeatureToggleStep extends Step {
 
@@ -34,7 +41,7 @@ public class ConfigureFeatureToggleStep extends Step {
     private final String environment;
     private Boolean enabled;
     private String defaultVariant;
-    private List<Map<String, Object>> rules;
+    private List<TargetingRuleSpec> rules;
     private Integer percentage;
     private Map<String, Object> split;
     private String reason;
@@ -71,12 +78,12 @@ public class ConfigureFeatureToggleStep extends Step {
         this.defaultVariant = Util.fixEmptyAndTrim(defaultVariant);
     }
 
-    public List<Map<String, Object>> getRules() {
+    public List<TargetingRuleSpec> getRules() {
         return rules;
     }
 
     @DataBoundSetter
-    public void setRules(List<Map<String, Object>> rules) {
+    public void setRules(List<TargetingRuleSpec> rules) {
         this.rules = rules == null ? null : new ArrayList<>(rules);
     }
 
@@ -96,6 +103,12 @@ public class ConfigureFeatureToggleStep extends Step {
     @DataBoundSetter
     public void setSplit(Map<String, Object> split) {
         this.split = split == null ? null : new LinkedHashMap<>(split);
+    }
+
+    /** The split as the Snippet Generator's text box shows it. */
+    @Restricted(NoExternalUse.class)
+    public String getSplitText() {
+        return SnippetForm.keyValueText(split);
     }
 
     public String getReason() {
@@ -118,8 +131,8 @@ public class ConfigureFeatureToggleStep extends Step {
         }
         if (rules != null) {
             List<Object> copy = new ArrayList<>();
-            for (Map<String, Object> r : rules) {
-                copy.add(FeatureToggleStep.fromGroovy(r));
+            for (TargetingRuleSpec r : rules) {
+                copy.add(r.toInput());
             }
             in.put("rules", copy);
         }
@@ -199,6 +212,20 @@ public class ConfigureFeatureToggleStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        public ListBoxModel doFillEnabledItems() {
+            return SnippetForm.enabledItems();
+        }
+
+        /** The Snippet Generator's form: "unchanged" leaves {@code enabled} out; the split comes as text. */
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            JSONObject form = SnippetForm.dropBlank(formData, "enabled");
+            String split = SnippetForm.take(form, "split");
+            ConfigureFeatureToggleStep step = (ConfigureFeatureToggleStep) super.newInstance(req, form);
+            step.setSplit(SnippetForm.keyValues(split, true));
+            return step;
         }
     }
 }

@@ -11,13 +11,17 @@ import io.jenkins.plugins.releaseline.engine.toggles.ToggleEvaluation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * {@code featureToggle(key: 'new-checkout', environment: 'prod', context: [targetingKey: 'user-42', plan: 'pro'])}:
@@ -52,6 +56,12 @@ public class FeatureToggleStep extends Step {
     @DataBoundSetter
     public void setContext(Map<String, Object> context) {
         this.context = context == null ? new LinkedHashMap<>() : new LinkedHashMap<>(context);
+    }
+
+    /** The context as the Snippet Generator's text box shows it. */
+    @Restricted(NoExternalUse.class)
+    public String getContextText() {
+        return SnippetForm.keyValueText(context);
     }
 
     public Object getDefaultValue() {
@@ -144,6 +154,21 @@ public class FeatureToggleStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** The Snippet Generator's form: the context comes as text; a default of true or false is a boolean. */
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            JSONObject form = SnippetForm.dropBlank(formData, "defaultValue");
+            String context = SnippetForm.take(form, "context");
+            String defaultValue = SnippetForm.take(form, "defaultValue");
+            FeatureToggleStep step = (FeatureToggleStep) super.newInstance(req, form);
+            step.setContext(SnippetForm.keyValues(context, false));
+            if (defaultValue != null) {
+                String d = defaultValue.trim();
+                step.setDefaultValue(d.equals("true") || d.equals("false") ? (Object) Boolean.valueOf(d) : d);
+            }
+            return step;
         }
     }
 }

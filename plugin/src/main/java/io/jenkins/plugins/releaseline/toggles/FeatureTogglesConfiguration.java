@@ -224,7 +224,7 @@ public class FeatureTogglesConfiguration extends GlobalConfiguration {
     @Initializer(after = InitMilestone.JOB_CONFIG_ADAPTED)
     public static void applyAtStartup() {
         try {
-            get().applyToStore(ACL.SYSTEM_USERNAME);
+            get().applyToStore(ActingUser.SYSTEM);
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not write the feature toggle definitions to the Release Line store", e);
         }

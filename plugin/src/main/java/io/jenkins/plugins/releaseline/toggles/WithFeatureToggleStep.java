@@ -10,13 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * {@code withFeatureToggle(key: 'new-checkout', environment: 'prod') { ... }}: runs the body only where the toggle
@@ -50,6 +54,12 @@ public class WithFeatureToggleStep extends Step {
     @DataBoundSetter
     public void setContext(Map<String, Object> context) {
         this.context = context == null ? new LinkedHashMap<>() : new LinkedHashMap<>(context);
+    }
+
+    /** The context as the Snippet Generator's text box shows it. */
+    @Restricted(NoExternalUse.class)
+    public String getContextText() {
+        return SnippetForm.keyValueText(context);
     }
 
     public String getVariant() {
@@ -121,6 +131,16 @@ public class WithFeatureToggleStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** The Snippet Generator's form: the context comes as text. */
+        @Override
+        public Step newInstance(StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            JSONObject form = JSONObject.fromObject(formData.toString());
+            String context = SnippetForm.take(form, "context");
+            WithFeatureToggleStep step = (WithFeatureToggleStep) super.newInstance(req, form);
+            step.setContext(SnippetForm.keyValues(context, false));
+            return step;
         }
     }
 }

@@ -24,6 +24,7 @@ import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionRequest;
 import io.jenkins.plugins.releaseline.engine.store.Store;
+import io.jenkins.plugins.releaseline.engine.telemetry.TelemetryFacts;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +45,11 @@ class DeliveryPerformanceActionTest {
     private PromotionEngine promotions(Store store) {
         Clock clock = Clock.systemUTC();
         PromotionEngine engine = new PromotionEngine(
-                store, new AuditTrail(store, clock), clock, (env, job, who) -> FreezeCheck.Answer.clear());
+                store,
+                new AuditTrail(store, clock),
+                clock,
+                (env, job, who) -> FreezeCheck.Answer.clear(),
+                TelemetryFacts.LEDGER);
         engine.configure(EnvironmentOrder.of(List.of(Environment.first("prod"))), "admin");
         return engine;
     }

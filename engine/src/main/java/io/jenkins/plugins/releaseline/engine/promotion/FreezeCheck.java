@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Asks whether deployments are frozen (an Andon cord pulled, a freeze window open). The freeze board
- * implements it; the promotion engine only asks.
+ * Asks whether deployments are frozen (an Andon cord pulled, a freeze window open). The Andon board answers it
+ * through {@code engine.andon.AndonFreezeCheck}, given to the {@link PromotionEngine} where it is built (the plugin's
+ * {@code PromotionService}, the command line's {@code Engines}); the {@link FreezeGate} only asks.
  */
 @FunctionalInterface
 public interface FreezeCheck {

@@ -38,6 +38,7 @@ public final class PromotionEngine {
     private final AuditTrail audit;
     private final Clock clock;
     private final FreezeCheck freezeCheck;
+    private final LedgerListener ledgerListener;
     private final List<PromotionGate> gates;
     private volatile EnvironmentOrder order;
     private volatile Duration queueHeartbeat = DEFAULT_QUEUE_HEARTBEAT;
@@ -51,6 +52,15 @@ public final class PromotionEngine {
      *                    says so in its verdict)
      */
     public PromotionEngine(Store store, AuditTrail audit, Clock clock, FreezeCheck freezeCheck) {
+        this(store, audit, clock, freezeCheck, LedgerListener.NONE);
+    }
+
+    /**
+     * @param freezeCheck    the freeze board to ask, or {@code null} where none is installed
+     * @param ledgerListener told of every ledger record in the transaction that appends it (delivery telemetry)
+     */
+    public PromotionEngine(Store store, AuditTrail audit, Clock clock, FreezeCheck freezeCheck, LedgerListener ledgerListener) {
+        this.ledgerListener = Objects.requireNonNull(ledgerListener, "ledgerListener");
         this.store = Objects.requireNonNull(store, "store");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,7 +130,7 @@ public final class PromotionEngine {
             Instant now = clock.instant();
             Promotion p = PromotionLedger.insert(c, request, false, null, now, store.controllerId());
             PromotionLedger.recordLineage(c, p.artifact(), p.id(), now);
-            PromotionLedger.appendEvent(c, p, LedgerKind.REQUESTED, p.requestedBy(), now, null, null);
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.REQUESTED, p.requestedBy(), now, null, null);
             record(c, p.requestedBy(), "promotion.request", p, "requested " + p.artifact() + " to " + p.environment(), null);
             also.run(c, p);
             return p;
@@ -172,7 +182,7 @@ public final class PromotionEngine {
                 String why = summary(overall == Verdict.FAIL ? evaluation.failed() : evaluation.waiting());
                 PromotionLedger.setStatus(c, p.id(), PromotionStatus.REFUSED, now, null, Inputs.requireLength("comment", clip(why), 2_000));
                 PromotionLedger.dequeue(c, p.id());
-                PromotionLedger.appendEvent(c, p, LedgerKind.REFUSED, who, now, clip(why), PromotionJson.verdicts(verdicts));
+                PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.REFUSED, who, now, clip(why), PromotionJson.verdicts(verdicts));
                 Promotion refused = require(c, p.id(), false);
                 record(c, who, "promotion.refuse", refused, clip("refused: " + why), p);
                 return new Attempt(Attempt.Outcome.REFUSED, new Evaluation(refused, verdicts));
@@ -190,7 +200,7 @@ public final class PromotionEngine {
             }
             PromotionLedger.dequeue(c, p.id());
             PromotionLedger.setStatus(c, p.id(), PromotionStatus.DEPLOYING, now, null, null);
-            PromotionLedger.appendEvent(c, p, LedgerKind.STARTED, who, now, null, PromotionJson.verdicts(verdicts));
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.STARTED, who, now, null, PromotionJson.verdicts(verdicts));
             Promotion started = require(c, p.id(), false);
             record(c, who, "promotion.start", started, "every gate passed; deploying " + p.artifact() + " to " + p.environment(), p);
             return new Attempt(Attempt.Outcome.STARTED, new Evaluation(started, verdicts));
@@ -226,14 +236,14 @@ public final class PromotionEngine {
                     if (!bad.artifact().digest().equals(p.artifact().digest())) {
                         PromotionLedger.setStatus(c, bad.promotionId(), PromotionStatus.ROLLED_BACK, now, null, null);
                     }
-                    PromotionLedger.appendEvent(c, p, LedgerKind.ROLLED_BACK, who, now,
+                    PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.ROLLED_BACK, who, now,
                             clip("rolled back from " + bad.artifact() + (note == null ? "" : ": " + note)), null);
                 } else {
-                    PromotionLedger.appendEvent(c, p, LedgerKind.DEPLOYED, who, now, note, null);
+                    PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.DEPLOYED, who, now, note, null);
                 }
             } else {
                 PromotionLedger.setStatus(c, p.id(), PromotionStatus.FAILED, now, null, note);
-                PromotionLedger.appendEvent(c, p, LedgerKind.FAILED, who, now, note, null);
+                PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.FAILED, who, now, note, null);
             }
             releaseLockOf(c, env, p, now);
             Promotion after = require(c, p.id(), false);
@@ -258,7 +268,7 @@ public final class PromotionEngine {
                         + "; only a deployed promotion can be verified");
             }
             PromotionLedger.setStatus(c, p.id(), PromotionStatus.VERIFIED, now, null, note);
-            PromotionLedger.appendEvent(c, p, LedgerKind.VERIFIED, who, now, note, null);
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.VERIFIED, who, now, note, null);
             Promotion after = require(c, p.id(), false);
             record(c, who, "promotion.verified", after, note, p);
             return after;
@@ -278,7 +288,7 @@ public final class PromotionEngine {
             PromotionLedger.setStatus(c, p.id(), PromotionStatus.CANCELLED, now, null, why);
             PromotionLedger.dequeue(c, p.id());
             releaseLockOf(c, environments().find(p.environment()).orElse(null), p, now);
-            PromotionLedger.appendEvent(c, p, LedgerKind.CANCELLED, who, now, why, null);
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.CANCELLED, who, now, why, null);
             Promotion after = require(c, p.id(), false);
             record(c, who, "promotion.cancel", after, why, p);
             return after;
@@ -303,7 +313,7 @@ public final class PromotionEngine {
             String note = clip("deploy lock released by " + who + ": " + why);
             if (p.status() == PromotionStatus.DEPLOYING) {
                 PromotionLedger.setStatus(c, p.id(), PromotionStatus.FAILED, now, null, note);
-                PromotionLedger.appendEvent(c, p, LedgerKind.FAILED, who, now, note, null);
+                PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.FAILED, who, now, note, null);
             }
             PromotionLedger.setLock(c, env.name(), null, now);
             Promotion after = require(c, p.id(), false);
@@ -344,7 +354,7 @@ public final class PromotionEngine {
                 }
             }
             PromotionLedger.insertApproval(c, p.id(), approver.id(), now, note);
-            PromotionLedger.appendEvent(c, p, LedgerKind.APPROVED, approver.id(), now, note, null);
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.APPROVED, approver.id(), now, note, null);
             List<Approval> after = PromotionLedger.approvals(c, p.id());
             record(c, approver.id(), "promotion.approve", p, clip("approval " + after.size() + " of " + rule.required()
                     + (note == null ? "" : ": " + note)), null);
@@ -364,7 +374,7 @@ public final class PromotionEngine {
             String stored = clip("by " + approver.id() + ": " + note);
             PromotionLedger.setStatus(c, p.id(), PromotionStatus.REJECTED, now, null, stored);
             PromotionLedger.dequeue(c, p.id());
-            PromotionLedger.appendEvent(c, p, LedgerKind.REJECTED, approver.id(), now, note, null);
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.REJECTED, approver.id(), now, note, null);
             Promotion after = require(c, p.id(), false);
             record(c, approver.id(), "promotion.reject", after, note, p);
             return after;
@@ -424,7 +434,7 @@ public final class PromotionEngine {
             PromotionRequest r = new PromotionRequest(env.name(), good.artifact(), null, jobPath, buildLink, actor.id());
             String note = clip("rollback from " + current.artifact() + " to " + good.artifact() + ": " + why);
             Promotion p = PromotionLedger.insert(c, r, true, note, now, store.controllerId());
-            PromotionLedger.appendEvent(c, p, LedgerKind.REQUESTED, actor.id(), now, note, null);
+            PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.REQUESTED, actor.id(), now, note, null);
             record(c, actor.id(), "promotion.rollback", p, note, null);
             also.run(c, p);
             return p;

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.releaseline.engine.promotion;
 
-import io.jenkins.plugins.releaseline.engine.telemetry.TelemetryFacts;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -152,8 +151,8 @@ final class PromotionLedger {
 
     // ---- ledger events
 
-    static long appendEvent(Connection c, Promotion p, LedgerKind kind, String principal, Instant now, String comment,
-                            String verdictsJson) throws SQLException {
+    static long appendEvent(Connection c, LedgerListener listener, Promotion p, LedgerKind kind, String principal, Instant now,
+                            String comment, String verdictsJson) throws SQLException {
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO release_line_promotion_event (promotion_id, environment, artifact, "
                 + "version, digest, kind, principal, at_micros, build_link, comment, verdicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 new String[] {"id"})) {
@@ -174,8 +173,8 @@ final class PromotionLedger {
                 keys.next();
                 id = keys.getLong(1);
             }
-            // the outcome's fact for the DORA figures commits with it
-            TelemetryFacts.ledgerRecord(c, id, p.id(), p.environment(), p.artifact().name(), p.artifact().digest().value(), kind, micros(now));
+            // what listeners write (the facts of the DORA figures) commits with the record
+            listener.appended(c, id, p, kind, now);
             return id;
         }
     }

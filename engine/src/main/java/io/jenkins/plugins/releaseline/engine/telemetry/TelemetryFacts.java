@@ -1,17 +1,25 @@
 package io.jenkins.plugins.releaseline.engine.telemetry;
 
 import io.jenkins.plugins.releaseline.engine.promotion.LedgerKind;
+import io.jenkins.plugins.releaseline.engine.promotion.LedgerListener;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Writes the facts DORA figures are folded from (migration V53): numbers only, in the caller's transaction, so a
- * fact commits with the ledger record or the change it comes from, or not at all. The promotion ledger calls
- * {@link #ledgerRecord} for every record it appends; {@link DeliveryTelemetry#recordChange} writes the change facts.
+ * fact commits with the ledger record or the change it comes from, or not at all. The promotion engine is built with
+ * {@link #LEDGER} as its ledger listener, which it calls for every record it appends;
+ * {@link DeliveryTelemetry#recordChange} writes the change facts.
  */
 public final class TelemetryFacts {
+
+    /** The ledger listener that writes the fact of each outcome: give it to every promotion engine whose ledger is measured. */
+    public static final LedgerListener LEDGER = (c, eventId, p, kind, at) -> ledgerRecord(c, eventId, p.id(), p.environment(),
+            p.artifact().name(), p.artifact().digest().value(), kind, ChronoUnit.MICROS.between(Instant.EPOCH, at));
 
     static final int CHANGE = 1;
     static final int DEPLOYED = 2;
@@ -61,8 +69,8 @@ public final class TelemetryFacts {
      * Records the fact of ledger record {@code eventId} (just appended in this transaction), if it is an outcome:
      * with the times of the promotion's latest request and start before it.
      */
-    public static void ledgerRecord(Connection c, long eventId, long promotionId, String environment, String artifact, String digest,
-                                    LedgerKind kind, long atMicros) throws SQLException {
+    static void ledgerRecord(Connection c, long eventId, long promotionId, String environment, String artifact, String digest,
+                             LedgerKind kind, long atMicros) throws SQLException {
         int code = kindOf(kind);
         if (code == 0) {
             return;

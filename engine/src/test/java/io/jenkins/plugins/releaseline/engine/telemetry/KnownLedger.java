@@ -49,7 +49,7 @@ abstract class KnownLedger {
         store = target.open("controller-a");
         clock = new TestClock(T0);
         audit = new AuditTrail(store, clock);
-        promotions = new PromotionEngine(store, audit, clock, (env, job, who) -> FreezeCheck.Answer.clear());
+        promotions = new PromotionEngine(store, audit, clock, (env, job, who) -> FreezeCheck.Answer.clear(), TelemetryFacts.LEDGER);
         promotions.configure(EnvironmentOrder.of(List.of(Environment.first("staging"),
                 Environment.after("staging", "prod", Duration.ZERO, null))), "admin");
         board = new FreezeBoard(store, audit, clock, AndonPermissions.overrideOnlyBy(Set.of("oncall")));

@@ -25,7 +25,7 @@ public class RetireWarmColours extends PeriodicWork {
     protected void doRun() {
         try {
             RolloutEngine.controller()
-                    .retireDue(ACL.SYSTEM_USERNAME)
+                    .retireDue(ACL.SYSTEM2.getName())
                     .forEach(r -> LOGGER.info(() ->
                             "Retired " + r.liveColour() + " of " + r.environment() + " (rollout #" + r.id() + ")"));
         } catch (RuntimeException e) {
