@@ -20,6 +20,8 @@ final class BoardSnapshot {
     final Instant builtAt;
     /** When the snapshot goes stale by itself (an expiry, a window opening or closing); millis, MAX if never. */
     final long validUntilMillis;
+    /** When it was built, in millis: a clock earlier than that was stepped back, and the snapshot is stale. */
+    final long builtAtMillis;
     final List<Blocker> active;
     private final ActiveEntry[] everything;
     private final Map<String, ActiveEntry[]> byEnvironment;
@@ -28,6 +30,7 @@ final class BoardSnapshot {
     private BoardSnapshot(Instant builtAt, long validUntilMillis, List<ActiveEntry> entries) {
         this.builtAt = builtAt;
         this.validUntilMillis = validUntilMillis;
+        this.builtAtMillis = builtAt.toEpochMilli();
         List<Blocker> blockers = new ArrayList<>();
         List<ActiveEntry> all = new ArrayList<>();
         Map<String, List<ActiveEntry>> env = new HashMap<>();
@@ -82,6 +85,15 @@ final class BoardSnapshot {
         }
         entries.sort(Comparator.comparing((ActiveEntry e) -> e.blocker.since()).thenComparing(e -> e.blocker.key()));
         return new BoardSnapshot(now, validUntil, entries);
+    }
+
+    /**
+     * Whether the snapshot no longer holds at {@code nowMillis}: an edge it knew of has passed, or the wall clock
+     * was stepped back before the moment it was built (its open windows and expiries were worked out for a
+     * later time).
+     */
+    boolean isStaleAt(long nowMillis) {
+        return nowMillis >= validUntilMillis || nowMillis < builtAtMillis;
     }
 
     boolean isEmpty() {
