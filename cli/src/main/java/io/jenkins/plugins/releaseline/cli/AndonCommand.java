@@ -49,13 +49,32 @@ final class AndonCommand {
         @Option(names = "--for", paramLabel = "DURATION", description = "Lift by itself after this long (e.g. PT2H or 2h); default: until released.")
         String expires;
 
+        @Option(names = "--allow-unknown-scope",
+                description = "Allow an environment that is not (yet) one of the line's configured environments.")
+        boolean allowUnknownScope;
+
         @Override
         int run(Engines e) {
-            PullRequest request = PullRequest.of(FreezeScope.parse(scope), reason).withStops(Stops.parse(stops)).withLink(link);
-            if (expires != null) {
-                request = request.expiringAt(e.clock().instant().plus(Durations.parse("--for", expires)));
+            FreezeScope parsed = CliInputs.option("--scope", "scope", () -> FreezeScope.parse(scope));
+            if (parsed.environment() != null && !allowUnknownScope) {
+                CliInputs.requireEnvironment(e, "--scope", parsed.environment(), "--allow-unknown-scope");
             }
-            Freeze f = e.board().pull(principal(), request);
+            Stops stopsParsed = CliInputs.option("--stops", "stops", () -> Stops.parse(stops));
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("--reason: must not be empty; say why the line stops, e.g. --reason \"INC-42 payments degraded\"");
+            }
+            PullRequest request = CliInputs.option("--link", "link", () -> PullRequest.of(parsed, reason).withStops(stopsParsed).withLink(link));
+            if (expires != null) {
+                java.time.Duration d = Durations.parse("--for", expires);
+                if (d.isZero() || d.isNegative()) {
+                    throw new IllegalArgumentException("--for: '" + expires + "' is not a positive duration; give how long the freeze"
+                            + " lasts, e.g. --for 2h, or leave --for out to freeze until released");
+                }
+                request = request.expiringAt(e.clock().instant().plus(d));
+            }
+            PullRequest pull = request;
+            Freeze f = CliInputs.option("--reason", "reason", () -> CliInputs.option("--link", "link",
+                    () -> e.board().pull(principal(), pull)));
             if (json()) {
                 json(f);
             } else {
@@ -78,9 +97,13 @@ final class AndonCommand {
             String digits = id.startsWith("freeze-") ? id.substring(7) : id;
             long freezeId;
             try {
-                freezeId = Long.parseLong(digits);
+                freezeId = digits.matches("\\d{1,18}") ? Long.parseLong(digits) : 0;
             } catch (NumberFormatException x) {
-                throw new IllegalArgumentException("FREEZE: '" + id + "' is not a freeze id such as 12 or freeze-12");
+                freezeId = 0;
+            }
+            if (freezeId < 1) {
+                throw new IllegalArgumentException("FREEZE: '" + id + "' is not a freeze id such as 12 or freeze-12;"
+                        + " 'release-line andon status' lists the active ones");
             }
             Freeze f = e.board().release(principal(), freezeId, note);
             if (json()) {
@@ -102,13 +125,24 @@ final class AndonCommand {
         @Option(names = "--job", description = "Ask about this job (folder/job).")
         String job;
 
+        @Option(names = "--allow-unknown-environment",
+                description = "With --environment: allow one that is not (yet) one of the line's configured environments.")
+        boolean allowUnknownEnvironment;
+
         @Override
         int run(Engines e) {
+            if (environment != null && !allowUnknownEnvironment) {
+                CliInputs.requireEnvironment(e, "--environment", environment, "--allow-unknown-environment");
+            }
+            if (job != null && job.isBlank()) {
+                throw new IllegalArgumentException("--job: must not be empty; give a job such as team-a/app, or leave --job out");
+            }
             FreezeBoard board = e.board();
             List<Blocker> blockers = board.activeBlockers();
             Decision decision = null;
             if (environment != null || job != null) {
-                decision = board.check(WorkScope.deployment(job, environment, null), WorkKind.DEPLOYMENT);
+                WorkScope work = CliInputs.option("--job", "job", () -> WorkScope.deployment(job, environment, null));
+                decision = board.check(work, WorkKind.DEPLOYMENT);
             }
             if (json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -142,7 +176,7 @@ final class AndonCommand {
         @Override
         int run(Engines e) {
             if (limit < 1 || limit > 1000) {
-                throw new IllegalArgumentException("--limit: " + limit + " is outside 1..1000");
+                throw new IllegalArgumentException("--limit: " + limit + " is outside 1..1000; give e.g. --limit 20");
             }
             List<Freeze> freezes = e.board().history(limit);
             if (json()) {

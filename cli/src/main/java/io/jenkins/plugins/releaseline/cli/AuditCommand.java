@@ -56,11 +56,11 @@ final class AuditCommand {
         @Option(names = "--nested", description = "With --scope: also what lies below it (job:team-a/...).")
         boolean nested;
 
-        @Option(names = "--from", description = "From this instant, inclusive (ISO-8601, e.g. 2026-11-01T00:00:00Z).")
-        Instant from;
+        @Option(names = "--from", description = "From this instant, inclusive (ISO-8601, e.g. 2026-11-01T00:00:00Z, or a day: 2026-11-01).")
+        String from;
 
-        @Option(names = "--to", description = "Up to this instant, exclusive.")
-        Instant to;
+        @Option(names = "--to", description = "Up to this instant, exclusive (same forms as --from).")
+        String to;
 
         @Option(names = "--after", defaultValue = "0", description = "Records after this sequence number (the next page).")
         long after;
@@ -70,7 +70,14 @@ final class AuditCommand {
 
         @Override
         public Integer call() {
-            AuditQuery query = new AuditQuery(from, to, scope == null ? null : AuditScope.parse(scope), nested, after, limit);
+            Instant fromInstant = instant("--from", from);
+            Instant toInstant = instant("--to", to);
+            if (fromInstant != null && toInstant != null && !toInstant.isAfter(fromInstant)) {
+                throw new IllegalArgumentException("--to: " + to + " is not after --from " + from + "; give a later --to");
+            }
+            AuditScope parsedScope = scope == null ? null : CliInputs.option("--scope", "scope", () -> AuditScope.parse(scope));
+            AuditQuery query = CliInputs.option("--limit", "limit", () -> CliInputs.option("--after", "afterSeq",
+                    () -> new AuditQuery(fromInstant, toInstant, parsedScope, nested, after, limit)));
             try (Store s = store.open()) {
                 AuditPage page = new AuditTrail(s, Clock.systemUTC()).query(query);
                 PrintWriter out = spec.commandLine().getOut();
@@ -87,6 +94,24 @@ final class AuditCommand {
                 }
                 page.next().ifPresent(n -> out.println("more: --after " + n));
                 return ExitCode.OK;
+            }
+        }
+
+        /** An ISO-8601 instant, or a day (its start in UTC); the option named as typed when it is neither. */
+        static Instant instant(String option, String text) {
+            if (text == null) {
+                return null;
+            }
+            String t = text.strip();
+            try {
+                return Instant.parse(t);
+            } catch (java.time.format.DateTimeParseException e) {
+                try {
+                    return java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                } catch (java.time.format.DateTimeParseException e2) {
+                    throw new IllegalArgumentException(option + ": '" + text + "' is not an instant; write ISO-8601 such as"
+                            + " 2026-11-01T00:00:00Z, or a day such as 2026-11-01 (its start in UTC)");
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
 import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.engine.promotion.Approval;
+import io.jenkins.plugins.releaseline.engine.promotion.ApprovalRefusedException;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
 import io.jenkins.plugins.releaseline.engine.promotion.Deployment;
 import io.jenkins.plugins.releaseline.engine.promotion.EnvironmentDiff;
@@ -112,6 +113,7 @@ final class PromotionCommands {
         @Override
         int run(Engines e) throws InterruptedException {
             PromotionEngine engine = e.promotions();
+            checkArguments(e);
             if (finish != null) {
                 Promotion p = engine.finish(finish, !failed, principal(), comment);
                 if (json()) {
@@ -214,6 +216,53 @@ final class PromotionCommands {
             }
         }
 
+        /** Every option checked before anything is recorded; each refusal names the option as typed and the fix. */
+        private void checkArguments(Engines e) {
+            if (finish != null) {
+                if (finish < 1) {
+                    throw new IllegalArgumentException("--finish: " + finish + " is not a promotion id; give the id that"
+                            + " 'promote --start-only' printed");
+                }
+                for (String[] given : new String[][] {{"--to", environment}, {"--artifact", artifact},
+                        {"--artifact-version", version}, {"--digest", digest}, {"--branch", branch}, {"--job", job},
+                        {"--build-link", buildLink}}) {
+                    if (given[1] != null) {
+                        throw new IllegalArgumentException(given[0] + ": not with --finish, which records the outcome of a"
+                                + " promotion already requested; leave " + given[0] + " out");
+                    }
+                }
+                if (startOnly || waitForGates) {
+                    throw new IllegalArgumentException((startOnly ? "--start-only" : "--wait") + ": not with --finish; leave it out");
+                }
+                return;
+            }
+            if (failed) {
+                throw new IllegalArgumentException("--failed: only with --finish ID, to record that a deployment started with"
+                        + " --start-only failed; leave --failed out, or give --finish ID");
+            }
+            for (String[] given : new String[][] {{"--branch", branch}, {"--job", job}, {"--build-link", buildLink},
+                    {"--comment", comment}}) {
+                if (given[1] != null && given[1].isBlank()) {
+                    throw new IllegalArgumentException(given[0] + ": must not be empty; give a value or leave " + given[0] + " out");
+                }
+            }
+            require("--to", environment);
+            require("--artifact", artifact);
+            require("--artifact-version", version);
+            require("--digest", digest);
+            CliInputs.requireEnvironment(e, "--to", environment, null);
+            Duration limit = Durations.parse("--timeout", timeout);
+            if (waitForGates && (limit.isZero() || limit.isNegative())) {
+                throw new IllegalArgumentException("--timeout: '" + timeout + "' is not a positive duration; give e.g. --timeout 30m");
+            }
+            Duration every = Durations.parse("--poll", poll);
+            if (every.isZero() || every.isNegative()) {
+                throw new IllegalArgumentException("--poll: '" + poll + "' is not a positive duration; give e.g. --poll 5s");
+            }
+            CliInputs.option("--digest", "digest", () -> CliInputs.option("--artifact", "artifact",
+                    () -> CliInputs.option("--artifact-version", "version", () -> Artifact.of(artifact, version, digest))));
+        }
+
         private static void require(String field, String value) {
             if (value == null || value.isBlank()) {
                 throw new IllegalArgumentException(field + ": required to promote (or give --finish ID)");
@@ -234,7 +283,15 @@ final class PromotionCommands {
 
         @Override
         int run(Engines e) {
-            List<Approval> approvals = e.promotions().approve(id, Actor.user(principal(), groups.toArray(String[]::new)), comment);
+            if (id < 1) {
+                throw new IllegalArgumentException("ID: " + id + " is not a promotion id; 'release-line status' lists those waiting");
+            }
+            List<Approval> approvals;
+            try {
+                approvals = e.promotions().approve(id, Actor.user(principal(), groups.toArray(String[]::new)), comment);
+            } catch (ApprovalRefusedException refused) {
+                throw new RefusedException(refused.getMessage());
+            }
             if (json()) {
                 json(approvals);
             } else {
@@ -253,6 +310,9 @@ final class PromotionCommands {
         @Override
         int run(Engines e) {
             PromotionEngine engine = e.promotions();
+            if (environment != null) {
+                CliInputs.requireEnvironment(e, "--environment", environment, null);
+            }
             Map<String, List<Deployment>> current = new LinkedHashMap<>();
             List<String> names = environment != null ? List.of(engine.environments().require(environment).name()) : engine.environments().names();
             for (String env : names) {
@@ -292,6 +352,8 @@ final class PromotionCommands {
 
         @Override
         int run(Engines e) {
+            CliInputs.requireEnvironment(e, "FROM", from, null);
+            CliInputs.requireEnvironment(e, "TO", to, null);
             EnvironmentDiff diff = e.promotions().diff(from, to);
             if (json()) {
                 json(diff);
@@ -324,6 +386,13 @@ final class PromotionCommands {
         @Override
         int run(Engines e) throws InterruptedException {
             PromotionEngine engine = e.promotions();
+            CliInputs.requireEnvironment(e, "--environment", environment, null);
+            if (artifact.isBlank()) {
+                throw new IllegalArgumentException("--artifact: must not be empty; give the artifact to roll back, e.g. --artifact shop");
+            }
+            if (reason.isBlank()) {
+                throw new IllegalArgumentException("--reason: must not be empty; say why, e.g. --reason \"1.4.2 is slow\"");
+            }
             PromotionDriver.State spec = spec(environment, principal(), PromotionDriver.Deploy.AT_ONCE);
             spec.rollback = true;
             spec.artifact = artifact;

@@ -70,7 +70,9 @@ public final class RouterOptions {
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--router-file: cannot read " + path + ": " + e.getMessage());
+            throw new IllegalArgumentException("--router-file: cannot read " + path + ": "
+                    + (Files.isDirectory(path) ? "it is a folder" : CliInputs.why(e))
+                    + "; give the path of a router properties file (type=haproxy or type=nginx, see docs/cli.md)");
         }
         String type = p.getProperty("type", "").strip().toLowerCase(Locale.ROOT);
         switch (type) {

@@ -67,7 +67,9 @@ public final class StoreOptions {
             try {
                 return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
-                throw new IllegalArgumentException("--db-password-file: cannot read " + passwordFile + ": " + e.getMessage());
+                throw new IllegalArgumentException("--db-password-file: cannot read " + passwordFile + ": "
+                        + (Files.isDirectory(passwordFile) ? "it is a folder" : CliInputs.why(e))
+                        + "; give a file whose first line is the password, or set " + PASSWORD_VARIABLE);
             }
         }
         return environment.get(PASSWORD_VARIABLE);

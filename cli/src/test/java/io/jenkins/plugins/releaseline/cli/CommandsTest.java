@@ -74,7 +74,7 @@ class CommandsTest {
     void andonBadInputNamesTheField() {
         CliRun scope = run("andon", "pull", "--scope", "planet:mars", "--reason", "x");
         assertThat(scope.exitCode()).isEqualTo(ExitCode.ERROR);
-        assertThat(scope.err()).startsWith("release-line: scope");
+        assertThat(scope.err()).startsWith("release-line: --scope");
 
         CliRun id = run("andon", "release", "twelve");
         assertThat(id.exitCode()).isEqualTo(ExitCode.ERROR);
@@ -167,8 +167,8 @@ class CommandsTest {
         assertThat(run("status").out()).contains("waiting for approval: promotion 1 app 1.0", "to prod (1 more needed)");
 
         CliRun self = run("approve", "1", "--as", "carol");
-        assertThat(self.exitCode()).isEqualTo(ExitCode.ERROR);
-        assertThat(self.err()).startsWith("release-line: approver: carol started the build");
+        assertThat(self.exitCode()).as("a refusal by the approval rule").isEqualTo(ExitCode.REFUSED);
+        assertThat(self.err()).startsWith("refused: approver: carol started the build");
 
         CliRun other = run("approve", "1", "--as", "dave", "--comment", "looks good", "-o", "json");
         assertThat(other.exitCode()).as(other.err()).isZero();
@@ -180,7 +180,7 @@ class CommandsTest {
     void promoteBadInputNamesTheField() {
         CliRun digest = run("promote", "--to", "integration", "--artifact", "app", "--artifact-version", "1.0", "--digest", "md5:abc");
         assertThat(digest.exitCode()).isEqualTo(ExitCode.ERROR);
-        assertThat(digest.err()).startsWith("release-line: digest");
+        assertThat(digest.err()).startsWith("release-line: --digest");
 
         CliRun missing = run("promote", "--to", "integration", "--artifact", "app");
         assertThat(missing.exitCode()).isEqualTo(ExitCode.ERROR);

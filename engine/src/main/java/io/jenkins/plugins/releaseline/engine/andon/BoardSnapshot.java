@@ -20,6 +20,8 @@ final class BoardSnapshot {
     final Instant builtAt;
     /** When the snapshot goes stale by itself (an expiry, a window opening or closing); millis, MAX if never. */
     final long validUntilMillis;
+    /** When it was built, in millis: a clock earlier than that was stepped back, and the snapshot is stale. */
+    final long builtAtMillis;
     final List<Blocker> active;
     /** When the freezes it shows were read from the store; null if never. */
     final Instant readAt;
@@ -37,6 +39,7 @@ final class BoardSnapshot {
         this.readAt = state.readAt();
         this.staleSince = state.staleSince();
         this.staleBecause = state.staleBecause();
+        this.builtAtMillis = builtAt.toEpochMilli();
         List<Blocker> blockers = new ArrayList<>();
         List<ActiveEntry> all = new ArrayList<>();
         Map<String, List<ActiveEntry>> env = new HashMap<>();
@@ -95,6 +98,15 @@ final class BoardSnapshot {
 
     boolean isStale() {
         return staleSince != null;
+    }
+
+    /**
+     * Whether the snapshot no longer holds at {@code nowMillis}: an edge it knew of has passed, or the wall clock
+     * was stepped back before the moment it was built (its open windows and expiries were worked out for a
+     * later time).
+     */
+    boolean isStaleAt(long nowMillis) {
+        return nowMillis >= validUntilMillis || nowMillis < builtAtMillis;
     }
 
     boolean isEmpty() {

@@ -131,7 +131,7 @@ public final class FreezeBoard implements AutoCloseable {
      */
     public Decision check(WorkScope work, WorkKind kind) {
         BoardSnapshot s = snapshot;
-        if (clock.millis() >= s.validUntilMillis) {
+        if (s.isStaleAt(clock.millis())) {
             s = rebuild(false);
         }
         return s.decide(work, kind);
@@ -587,14 +587,14 @@ public final class FreezeBoard implements AutoCloseable {
 
     private BoardSnapshot current() {
         BoardSnapshot s = snapshot;
-        return clock.millis() >= s.validUntilMillis ? rebuild(false) : s;
+        return s.isStaleAt(clock.millis()) ? rebuild(false) : s;
     }
 
     private BoardSnapshot rebuild(boolean force) {
         BoardSnapshot built;
         synchronized (refreshLock) {
             BoardSnapshot s = snapshot;
-            if (!force && s != null && clock.millis() < s.validUntilMillis) {
+            if (!force && s != null && !s.isStaleAt(clock.millis())) {
                 return s;
             }
             built = BoardSnapshot.build(clock.instant(), state, config);

@@ -342,16 +342,22 @@ public final class PromotionEngine {
                 throw new IllegalArgumentException("approval: " + env.name() + " needs no approval; promotion " + p.id() + " goes on without one");
             }
             if (rule.separationOfDuties() && approver.id().equals(p.requestedBy())) {
-                throw new IllegalArgumentException("approver: " + approver.id() + " started the build of promotion " + p.id()
+                throw new ApprovalRefusedException("approver: " + approver.id() + " started the build of promotion " + p.id()
                         + " and " + env.name() + " separates duties; someone else among " + rule.describeApprovers() + " must approve");
             }
             List<Approval> before = PromotionLedger.approvals(c, p.id());
             for (Approval a : before) {
                 if (a.approver().equals(approver.id())) {
-                    throw new IllegalArgumentException("approver: " + approver.id() + " already approved promotion " + p.id() + " at "
+                    throw new ApprovalRefusedException("approver: " + approver.id() + " already approved promotion " + p.id() + " at "
                             + a.at() + "; an approver counts once, " + Math.max(0, rule.required() - before.size())
                             + " more needed from others");
                 }
+            }
+            if (before.size() >= rule.required()) {
+                throw new ApprovalRefusedException("approval: promotion " + p.id() + " already has the " + rule.required()
+                        + " approval(s) " + env.name() + " requires (" + before.stream().map(Approval::approver)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "); no more are needed, it goes on at its next"
+                        + " evaluation");
             }
             PromotionLedger.insertApproval(c, p.id(), approver.id(), now, note);
             PromotionLedger.appendEvent(c, ledgerListener, p, LedgerKind.APPROVED, approver.id(), now, note, null);
@@ -394,7 +400,7 @@ public final class PromotionEngine {
                     + "; only a waiting promotion can be approved or rejected");
         }
         if (!env.approvals().allows(approver)) {
-            throw new IllegalArgumentException("approver: " + approver.id() + " may not approve promotions to " + env.name()
+            throw new ApprovalRefusedException("approver: " + approver.id() + " may not approve promotions to " + env.name()
                     + "; allowed: " + env.approvals().describeApprovers());
         }
     }

@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 /**
  * The metrics of a canary with the sources that measure them and the judge: {@link #run} measures every
  * metric over the window and returns the judge's report. A source that fails makes its metrics "no data"
- * (the report names the source and its error); it never stops the other metrics from being measured.
+ * (the report names the source and its error), and so does a source that returns nothing ({@code null}); it
+ * never stops the other metrics from being measured.
  */
 public final class CanaryAnalysis {
 
@@ -60,6 +61,10 @@ public final class CanaryAnalysis {
             } catch (RuntimeException e) {
                 LOGGER.log(Level.WARNING, "canary metric " + m.name() + ": source " + source.id() + " failed: " + e.getMessage());
                 samples = MetricSamples.failed(source.id() + ": " + e.getMessage());
+            }
+            if (samples == null) {
+                LOGGER.log(Level.WARNING, "canary metric " + m.name() + ": source " + source.id() + " returned nothing");
+                samples = MetricSamples.failed(source.id() + ": returned nothing");
             }
             inputs.add(new CanaryJudge.Input(m, samples));
         }

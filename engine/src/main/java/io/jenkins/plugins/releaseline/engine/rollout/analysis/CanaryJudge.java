@@ -10,7 +10,9 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 /**
  * Judges a canary against its baseline, metric by metric, then as a whole.
  *
- * <p>Per metric: NaN and infinite samples are dropped; too few samples on a side give the metric's
+ * <p>Per metric: NaN samples are dropped (no data); an infinite sample is the worst value in the metric's bad
+ * direction ({@link #worst(Direction)}), so it raises a mean or a high percentile to infinity and ranks worst
+ * in the test; too few samples on a side give the metric's
  * {@link NoData} outcome (inconclusive by default, never a pass); a threshold is checked on the canary's
  * aggregate; and a one-sided Mann-Whitney U test asks whether the canary is worse than the baseline. A metric
  * fails the comparison only when the difference is significant ({@code p < alpha}) <em>and</em> the canary's
@@ -121,11 +123,15 @@ public final class CanaryJudge {
 
     /** The judgement of one metric. */
     public MetricResult judge(CanaryMetric m, MetricSamples samples) {
+        if (samples == null) {
+            return noData(m, "no data: the source returned nothing", 0, 0, 0);
+        }
         if (samples.failed()) {
             return noData(m, "no data: " + samples.error(), 0, 0, 0);
         }
-        double[] canary = finiteSorted(samples.canary());
-        double[] baseline = m.compare() ? finiteSorted(samples.baseline()) : new double[0];
+        double worst = worst(m.direction());
+        double[] canary = sortedSamples(samples.canary(), worst);
+        double[] baseline = m.compare() ? sortedSamples(samples.baseline(), worst) : new double[0];
         int dropped = samples.canary().length - canary.length
                 + (m.compare() ? samples.baseline().length - baseline.length : 0);
         if (canary.length < m.minSamples() || (m.compare() && baseline.length < m.minSamples())) {
@@ -135,11 +141,15 @@ public final class CanaryJudge {
                     + (dropped > 0 ? " (" + dropped + " NaN dropped)" : "");
             return noData(m, why, canary.length, baseline.length, dropped);
         }
+        int canaryWorst = countOf(canary, worst);
+        int baselineWorst = countOf(baseline, worst);
         double canaryMean = mean(canary);
         double canaryValue = m.aggregate().of(canary, canaryMean);
         double baselineMean = m.compare() ? mean(baseline) : Double.NaN;
         double baselineValue = m.compare() ? m.aggregate().of(baseline, baselineMean) : Double.NaN;
         boolean lowerBetter = m.direction() == Direction.LOWER_IS_BETTER;
+        String infinite = (canaryWorst > 0 ? "; " + canaryWorst + " of " + canary.length + " canary samples " + fmt(worst) : "")
+                + (baselineWorst > 0 ? "; " + baselineWorst + " of " + baseline.length + " baseline samples " + fmt(worst) : "");
         List<String> problems = new ArrayList<>();
         if (m.threshold() != null) {
             double limit = m.threshold();
@@ -150,26 +160,77 @@ public final class CanaryJudge {
         }
         double p = Double.NaN;
         double effect = Double.NaN;
+        boolean undecided = false;
+        String meanNote = "";
         if (m.compare()) {
-            p = pWorse(canary, baseline, lowerBetter);
-            double worse = lowerBetter ? canaryMean - baselineMean : baselineMean - canaryMean;
-            effect = baselineMean != 0 ? worse / Math.abs(baselineMean)
-                    : worse > 0 ? Double.POSITIVE_INFINITY : worse < 0 ? Double.NEGATIVE_INFINITY : 0;
-            if (p < alpha && worse > m.absoluteTolerance() && effect > m.tolerance()) {
-                problems.add("canary mean " + fmt(canaryMean) + " is worse than baseline " + fmt(baselineMean)
-                        + " by " + pct(effect) + " (p=" + fmt(p) + " < " + fmt(alpha) + "), over the tolerance of "
-                        + pct(m.tolerance()));
+            boolean offScale = canaryWorst + baselineWorst > 0;
+            if (offScale) {
+                // The off-scale samples are judged like errors: is the canary's share of them larger?
+                double canaryShare = canaryWorst / (double) canary.length;
+                double baselineShare = baselineWorst / (double) baseline.length;
+                double pShare = pWorse(indicator(canary, worst), indicator(baseline, worst), true);
+                double shareEffect = baselineShare > 0 ? (canaryShare - baselineShare) / baselineShare
+                        : canaryShare > 0 ? Double.POSITIVE_INFINITY : 0;
+                if (pShare < alpha && canaryShare > baselineShare && shareEffect > m.tolerance()) {
+                    problems.add("canary has " + canaryWorst + " of " + canary.length + " samples " + fmt(worst)
+                            + " against " + baselineWorst + " of " + baseline.length + " for the baseline (p="
+                            + fmt(pShare) + " < " + fmt(alpha) + ")");
+                    p = pShare;
+                    effect = shareEffect;
+                }
             }
+            double pRank = pWorse(canary, baseline, lowerBetter);
+            // Infinite means do not subtract: with infinities the means compared are those of the finite samples;
+            // a side with nothing finite compares by its share of infinities.
+            double canaryFinite = offScale ? finiteMean(canary) : canaryMean;
+            double baselineFinite = offScale ? finiteMean(baseline) : baselineMean;
+            double worse;
+            double rankEffect;
+            if (Double.isNaN(canaryFinite) || Double.isNaN(baselineFinite)) {
+                double d = canaryWorst / (double) canary.length - baselineWorst / (double) baseline.length;
+                worse = d > 0 ? Double.POSITIVE_INFINITY : d < 0 ? Double.NEGATIVE_INFINITY : Double.NaN;
+                rankEffect = worse;
+                undecided = Double.isNaN(worse);
+            } else {
+                worse = lowerBetter ? canaryFinite - baselineFinite : baselineFinite - canaryFinite;
+                rankEffect = baselineFinite != 0 ? worse / Math.abs(baselineFinite)
+                        : worse > 0 ? Double.POSITIVE_INFINITY : worse < 0 ? Double.NEGATIVE_INFINITY : 0;
+            }
+            String means = offScale ? "mean of the finite samples " : "mean ";
+            if (!undecided && pRank < alpha && worse > m.absoluteTolerance() && rankEffect > m.tolerance()) {
+                problems.add("canary " + means + fmt(canaryFinite) + " is worse than baseline " + fmt(baselineFinite)
+                        + " by " + pct(rankEffect) + " (p=" + fmt(pRank) + " < " + fmt(alpha)
+                        + "), over the tolerance of " + pct(m.tolerance()));
+            }
+            if (Double.isNaN(p)) {
+                p = pRank;
+                effect = rankEffect;
+            }
+            meanNote = "; " + means + fmt(canaryFinite) + " vs baseline " + fmt(baselineFinite) + " ("
+                    + pct(rankEffect) + " worse, p=" + fmt(pRank) + ")";
         }
-        Verdict verdict = problems.isEmpty() ? Verdict.PASS : Verdict.FAIL;
-        String reason = problems.isEmpty()
-                ? "canary " + m.aggregate().label() + " " + fmt(canaryValue)
+        Verdict verdict = !problems.isEmpty() ? Verdict.FAIL : undecided ? Verdict.INCONCLUSIVE : Verdict.PASS;
+        String reason = !problems.isEmpty() ? String.join("; ", problems) + infinite
+                : undecided ? "no judgement: every canary and baseline sample is " + fmt(worst)
+                        + ", so the comparison cannot tell them apart"
+                : "canary " + m.aggregate().label() + " " + fmt(canaryValue)
                         + (m.threshold() != null ? " within the limit " + fmt(m.threshold()) : "")
-                        + (m.compare() ? "; mean " + fmt(canaryMean) + " vs baseline " + fmt(baselineMean)
-                                + " (" + pct(effect) + " worse, p=" + fmt(p) + ")" : "")
-                : String.join("; ", problems);
+                        + meanNote + infinite;
         return new MetricResult(m.name(), verdict, reason, canary.length, baseline.length, dropped, canaryValue,
                 baselineValue, canaryMean, baselineMean, p, effect);
+    }
+
+    /**
+     * The worst value in the metric's bad direction, which every infinite sample becomes. An infinity is a
+     * measurement that went off the scale, never "no data": Prometheus' {@code histogram_quantile} answers
+     * {@code +Inf} exactly when the quantile lies past the last bucket (the slow canary), a ratio over a
+     * vanished denominator is infinite. When higher is worse, {@code +Inf} is the worst value; {@code -Inf}
+     * (a latency or error rate below every finite value, e.g. from a counter reset) is no real measurement and
+     * is never read as infinitely good: it is taken as {@code +Inf} too. Symmetrically, when lower is worse,
+     * both infinities count as {@code -Inf}. Only NaN means no data.
+     */
+    static double worst(Direction direction) {
+        return direction == Direction.HIGHER_IS_BETTER ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
     private static MetricResult noData(CanaryMetric m, String why, int nc, int nb, int dropped) {
@@ -237,15 +298,22 @@ public final class CanaryJudge {
     /** Few distinct values (error rates are 0 or 1) are counted rather than sorted. */
     private static final int COUNTED_DISTINCT = 8;
 
-    static double[] finiteSorted(double[] values) {
+    /**
+     * The samples the judge uses, ascending: NaN dropped (no data), either infinity replaced by {@code worst}
+     * (see {@link #worst(Direction)}).
+     */
+    static double[] sortedSamples(double[] values, double worst) {
         double[] out = new double[values.length];
         double[] distinct = new double[COUNTED_DISTINCT];
         int[] counts = new int[COUNTED_DISTINCT];
         int k = 0;
         int n = 0;
         for (double v : values) {
-            if (!Double.isFinite(v)) {
+            if (Double.isNaN(v)) {
                 continue;
+            }
+            if (Double.isInfinite(v)) {
+                v = worst;
             }
             out[n++] = v;
             if (k >= 0) {
@@ -287,12 +355,55 @@ public final class CanaryJudge {
         return finite;
     }
 
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
+    /** The mean; the worst value when there is one (ascending samples: it is first or last). */
+    private static double mean(double[] sorted) {
+        if (Double.isInfinite(sorted[0])) {
+            return sorted[0];
         }
-        return sum / values.length;
+        if (Double.isInfinite(sorted[sorted.length - 1])) {
+            return sorted[sorted.length - 1];
+        }
+        return finiteMean(sorted);
+    }
+
+    /** The mean of the finite samples; a sum that overflows is summed again in shares, so it never turns infinite. */
+    private static double finiteMean(double[] values) {
+        double sum = 0;
+        int n = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        if (Double.isFinite(sum)) {
+            return sum / n;
+        }
+        double mean = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                mean += v / n;
+            }
+        }
+        return mean;
+    }
+
+    /** 1 for each sample equal to {@code x}, else 0, ascending. */
+    private static double[] indicator(double[] sorted, double x) {
+        double[] out = new double[sorted.length];
+        int n = countOf(sorted, x);
+        java.util.Arrays.fill(out, out.length - n, out.length, 1.0);
+        return out;
+    }
+
+    private static int countOf(double[] values, double x) {
+        int n = 0;
+        for (double v : values) {
+            if (v == x) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static String describe(MetricResult r) {

@@ -79,7 +79,13 @@ public final class CloudWatchSource implements MetricSource {
                     throw new MetricSourceException("CloudWatch could not compute '" + r.id() + "' (" + r.statusCodeAsString()
                             + "): " + messages(r.messages()));
                 }
-                ("canary".equals(r.id()) ? canary : baseline).addAll(r.values());
+                List<Double> side = "canary".equals(r.id()) ? canary : "baseline".equals(r.id()) ? baseline : null;
+                if (side == null) {
+                    throw new MetricSourceException("CloudWatch answered a query it was not asked ('" + r.id() + "')");
+                }
+                for (Double v : r.values()) {
+                    side.add(v == null ? Double.NaN : v); // a missing value is no data; +-Inf stays for the judge
+                }
             }
             token = response.nextToken();
         } while (token != null && !token.isEmpty() && ++pages < MAX_PAGES);

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a path ({@code latency /api/orders}; default {@code /}):
  * <ul>
  *   <li>{@code error-rate}: one sample per probe, 1 for a 5xx answer or none at all (refused, timed out), else 0;</li>
- *   <li>{@code latency}: milliseconds to the full answer of each probe that got one.</li>
+ *   <li>{@code latency}: milliseconds to the full answer of each probe; a probe that got no answer (timed out,
+ *       refused) took forever: its sample is {@code +Inf}, the worst value, so a canary that stops answering
+ *       never looks fast by leaving out its slowest requests.</li>
  * </ul>
  * Both metrics of one path share the probes of an analysis. The path goes under each URL's own path:
  * {@code http://10.0.0.5:8080/orders} with {@code latency /health} probes {@code http://10.0.0.5:8080/orders/health}
@@ -143,8 +145,8 @@ public final class HttpProbeSource implements MetricSource {
         for (Probe p : probes) {
             if (errors) {
                 out[n++] = p.error() ? 1 : 0;
-            } else if (p.status() >= 0) {
-                out[n++] = p.millis();
+            } else {
+                out[n++] = p.status() >= 0 ? p.millis() : Double.POSITIVE_INFINITY;
             }
         }
         return n == out.length ? out : java.util.Arrays.copyOf(out, n);

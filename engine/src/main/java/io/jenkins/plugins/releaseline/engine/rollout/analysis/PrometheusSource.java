@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
  *   <li>with the prefix {@code instant:}, an instant query ({@code /api/v1/query}) at the window's end, one
  *       sample per series.</li>
  * </ul>
- * NaN and infinite values (0/0 ratios in seconds without traffic) are returned as they are; the judge drops them.
+ * NaN and infinite values are returned as they are: NaN (a 0/0 ratio in a second without traffic) is no data and
+ * the judge drops it; {@code +Inf} (what {@code histogram_quantile} answers when the quantile lies past the last
+ * bucket, i.e. the slowest canary) and {@code -Inf} are off the scale and the judge counts them as the worst value.
  */
 public final class PrometheusSource implements MetricSource {
 

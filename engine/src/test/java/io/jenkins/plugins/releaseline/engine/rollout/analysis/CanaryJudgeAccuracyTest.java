@@ -103,7 +103,8 @@ class CanaryJudgeAccuracyTest {
             if (uncorrected.mannWhitneyUTest(canary, baseline) < JUDGE.alpha()) {
                 detectedUncorrected++;
             }
-            if (CanaryJudge.pWorse(CanaryJudge.finiteSorted(canary), CanaryJudge.finiteSorted(baseline), true) < JUDGE.alpha()) {
+            if (CanaryJudge.pWorse(CanaryJudge.sortedSamples(canary, Double.POSITIVE_INFINITY),
+                    CanaryJudge.sortedSamples(baseline, Double.POSITIVE_INFINITY), true) < JUDGE.alpha()) {
                 detectedCorrected++;
             }
         }

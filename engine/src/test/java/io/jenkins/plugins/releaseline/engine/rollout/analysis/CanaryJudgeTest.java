@@ -125,7 +125,7 @@ class CanaryJudgeTest {
         Random r = new Random(6);
         double[] canary = logNormal(r, 100, 20);
         canary[0] = Double.NaN;
-        canary[1] = Double.POSITIVE_INFINITY;
+        canary[1] = Double.NaN;
         MetricResult m = judge.judge(LATENCY, MetricSamples.of(canary, logNormal(r, 100, 20)));
         assertThat(m.canaryCount()).isEqualTo(98);
         assertThat(m.droppedNaN()).isEqualTo(2);
@@ -193,7 +193,8 @@ class CanaryJudgeTest {
         for (int trial = 0; trial < 200; trial++) {
             double[] a = r.nextBoolean() ? bernoulli(r, 1 + r.nextInt(300), 0.1) : logNormal(r, 1 + r.nextInt(300), 5);
             double[] b = r.nextBoolean() ? bernoulli(r, 1 + r.nextInt(300), 0.1) : logNormal(r, 1 + r.nextInt(300), 5);
-            double u1 = CanaryJudge.uOfFirst(CanaryJudge.finiteSorted(a), CanaryJudge.finiteSorted(b)).u();
+            double u1 = CanaryJudge.uOfFirst(CanaryJudge.sortedSamples(a, Double.POSITIVE_INFINITY),
+                    CanaryJudge.sortedSamples(b, Double.POSITIVE_INFINITY)).u();
             double u2 = (double) a.length * b.length - u1;
             assertThat(Math.max(u1, u2)).isCloseTo(reference.mannWhitneyU(a, b), org.assertj.core.data.Offset.offset(1e-6));
         }
@@ -201,16 +202,20 @@ class CanaryJudgeTest {
 
     /** Samples with few distinct values are counted instead of sorted; the result is the same sorted array. */
     @Test
-    void finiteSortedAgreesWithSortingWhateverTheNumberOfDistinctValues() {
+    void sortedSamplesAgreeWithSortingWhateverTheNumberOfDistinctValues() {
         Random r = new Random(10);
         for (int trial = 0; trial < 300; trial++) {
             int distinct = 1 + r.nextInt(12);
+            double worst = r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
             double[] v = new double[r.nextInt(400)];
             for (int i = 0; i < v.length; i++) {
-                v[i] = r.nextInt(20) == 0 ? Double.NaN : (r.nextInt(distinct) - 3) * 0.5;
+                int dice = r.nextInt(40);
+                v[i] = dice == 0 ? Double.NaN : dice == 1 ? Double.POSITIVE_INFINITY : dice == 2 ? Double.NEGATIVE_INFINITY
+                        : (r.nextInt(distinct) - 3) * 0.5;
             }
-            double[] expected = java.util.Arrays.stream(v).filter(Double::isFinite).sorted().toArray();
-            assertThat(CanaryJudge.finiteSorted(v)).containsExactly(expected);
+            double[] expected = java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x))
+                    .map(x -> Double.isInfinite(x) ? worst : x).sorted().toArray();
+            assertThat(CanaryJudge.sortedSamples(v, worst)).containsExactly(expected);
         }
     }
 

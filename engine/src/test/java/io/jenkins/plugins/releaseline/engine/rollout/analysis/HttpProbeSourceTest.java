@@ -51,8 +51,11 @@ class HttpProbeSourceTest {
             MetricSamples errors = probes.measure(ERRORS, CTX);
             assertThat(Arrays.stream(errors.canary()).sum()).isEqualTo(30.0);
             MetricSamples latency = probes.measure(LATENCY, CTX);
-            assertThat(latency.canary()).as("no answer, no latency").isEmpty();
-            assertThat(CanaryJudge.defaults().judge(LATENCY, latency).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            assertThat(latency.canary()).as("no answer: infinitely slow, never left out").hasSize(30)
+                    .containsOnly(Double.POSITIVE_INFINITY);
+            MetricResult judged = CanaryJudge.defaults().judge(LATENCY, latency);
+            assertThat(judged.verdict()).isEqualTo(Verdict.FAIL);
+            assertThat(judged.reason()).contains("30 of 30 canary samples inf");
         }
     }
 

@@ -75,6 +75,20 @@ class PrometheusSourceTest {
         assertThat(judged.reason()).contains("over the limit 0.01");
     }
 
+    /** Prometheus answers "+Inf" (as for a latency off the scale): the source keeps it and the judge fails on it. */
+    @Test
+    void anInfiniteAnswerIsTheWorstValueNotNoData() {
+        PrometheusSource source = new PrometheusSource("prom", prometheus.url());
+        CanaryMetric p99 = CanaryMetric.of("p99-latency", "prom",
+                "instant: vector(1 / 0) + 0 * count(app_requests_total{colour=\"{{version}}\"})",
+                Direction.LOWER_IS_BETTER).withThreshold(Aggregate.P99, 0.5).withCompare(false).withMinSamples(1);
+        MetricSamples s = source.measure(p99, window());
+        assertThat(s.canary()).containsExactly(Double.POSITIVE_INFINITY);
+        MetricResult judged = CanaryJudge.defaults().judge(p99, s);
+        assertThat(judged.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(judged.reason()).startsWith("canary p99 inf is over the limit 0.5");
+    }
+
     @Test
     void anInstantQueryGivesOneSamplePerSeries() {
         PrometheusSource source = new PrometheusSource("prom", prometheus.url());
