@@ -51,7 +51,7 @@ class CanaryDeployRestartTest {
                     CanaryState.PAUSED, CanaryDeployStepTest.rollout(action).state());
             j.assertLogContains("resumed after a restart: PAUSED", b);
             CanaryService.get().controller().unpause(action.getRolloutId(), "operator", "looks fine");
-            CanaryDeployExecution.wake(action.getRolloutId());
+            CanaryExecutions.wake(action.getRolloutId());
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
             j.assertLogContains("router block: canary at 100%", b);
         });
