@@ -254,9 +254,10 @@ public final class CanaryDriver implements Driver {
         return next(after, now);
     }
 
-    /** The controller has been handed the pending change's outcome: forget it, so that the next change is asked anew. */
+    /** The controller has been handed the block's outcome: forget it, so that the next change is asked anew. */
     private void clearConsumed() {
-        if (consumed) {
+        // a named router's pending change counts only at its rollout version, so it needs no clearing
+        if (consumed && doc.block()) {
             consumed = false;
             store.inTransaction(c -> update(c, clock.instant(), null, d -> d.withPending(d.seq(), null)));
         }
