@@ -226,13 +226,15 @@ public final class CanaryDriver implements Driver {
 
     private Next roll(DriverRecords.Row row, Instant now) {
         CanarySpec spec = doc.spec(id);
-        if (controller.find(id).isEmpty()) {
+        boolean fresh = controller.find(id).isEmpty();
+        if (fresh) {
             controller.start(doc.principal(), spec);
         }
         TrafficRouter r = router(spec);
         if (!reconciled) {
             reconciled = true;
-            if (!doc.block()) {
+            // a rollout this process did not start: check the named router's real weights against the stored state
+            if (!fresh && !doc.block()) {
                 controller.resume(id, r);
             }
         }

@@ -204,6 +204,8 @@ class CanaryDriverTest {
         assertThat(named.canaryWeight()).isEqualTo(10);
         assertThat(drive(d, true)).isInstanceOf(Next.Done.class);
         assertThat(named.applied).extracting(s -> s.of("canary")).containsExactly(10, 100);
+        assertThat(controller.events(ID)).extracting(CanaryEvent::kind).as("a rollout started here is not 'recovered'")
+                .doesNotContain(CanaryEvent.Kind.RECOVERED);
     }
 
     @Test
