@@ -202,10 +202,12 @@ public final class CanaryDriver implements Driver {
     }
 
     private Next deploy(DriverRecords.Row row, Instant now) {
-        if (row.stopReason() != null) {
+        EffectJournal.Effect e = store.read(c -> EffectJournal.find(c, id, DEPLOY)).orElse(null);
+        boolean running = e != null && e.state() == EffectJournal.State.BEGUN;
+        if (row.stopReason() != null && !running) {
+            // a deploy block that runs is awaited first: the stop ends it too, and its end is reported
             return end(false, "stopped before the canary took any traffic (" + row.stopReason() + "); the router was not touched", now);
         }
-        EffectJournal.Effect e = store.read(c -> EffectJournal.find(c, id, DEPLOY)).orElse(null);
         if (e == null) {
             store.inTransaction(c -> {
                 EffectJournal.begin(c, id, DEPLOY, "deploy the canary version", now);
@@ -214,7 +216,7 @@ public final class CanaryDriver implements Driver {
             return new Next.RunBody(DEPLOY, "deploy", Map.of(), "deploying the canary version (the block), then "
                     + doc.spec(id).plan().stepsText() + " through router " + doc.router());
         }
-        if (e.state() == EffectJournal.State.BEGUN) {
+        if (running) {
             return new Next.AwaitBody(DEPLOY, "the block deploys the canary version");
         }
         if (!isOk(e.detail())) {

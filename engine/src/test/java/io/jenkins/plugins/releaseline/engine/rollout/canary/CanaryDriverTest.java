@@ -220,6 +220,19 @@ class CanaryDriverTest {
     }
 
     @Test
+    void aStopDuringTheDeployAwaitsTheBlockThenEndsWithoutTouchingTheRouter() {
+        CanaryDriver d = create("10%/5s, 100%", false, true);
+        runBody(d.advance(clock.instant()));
+        d.requestStop("the build was stopped");
+        assertThat(d.advance(clock.instant())).as("the deploy block ends first").isInstanceOf(Next.AwaitBody.class);
+        d.bodyFinished(CanaryDriver.DEPLOY, false, "interrupted");
+        Next end = d.advance(clock.instant());
+        assertThat(end).isInstanceOf(Next.Failed.class);
+        assertThat(named.applied).isEmpty();
+        assertThat(controller.find(ID)).isEmpty();
+    }
+
+    @Test
     void aStopOfTheNamedFormCallsTheRouterBackToStable() {
         CanaryDriver d = create("10%/5m, 100%", false, false);
         d.advance(clock.instant());
