@@ -8,7 +8,6 @@ import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryArguments;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryDriver;
-import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryLog;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -140,14 +139,8 @@ public final class CanaryDeployExecution extends StepExecution {
         }
         Next next = d.advance(Instant.now());
         TaskListener listener = getContext().get(TaskListener.class);
-        if (resumed) {
-            resumed = false;
-            d.rollout().ifPresent(r -> listener.getLogger().println("[canary] resumed after a restart: " + r.state()
-                    + " at step " + (r.stepIndex() + 1) + " (" + r.intendedWeight() + "%)"));
-        }
-        CanaryLog.Lines log = CanaryLog.since(CanaryService.get().controller().events(rolloutId), lastLoggedSeq);
-        log.lines().forEach(listener.getLogger()::println);
-        lastLoggedSeq = log.lastSeq();
+        lastLoggedSeq = CanaryService.get().log(d, resumed, lastLoggedSeq, listener.getLogger());
+        resumed = false;
         if (next instanceof Next.Wait w) {
             return Math.min(LONGEST_WAIT, w.from(Instant.now()).toMillis());
         }

@@ -11,9 +11,11 @@ import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryArguments;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryDriver;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryLog;
 import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import io.jenkins.plugins.releaseline.engine.store.Store;
 import io.jenkins.plugins.releaseline.rollout.router.CanaryRouterLookup;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -72,6 +74,20 @@ public class CanaryService {
     static String blockRouterName(String id) {
         String name = "block-" + id.replaceAll("[^A-Za-z0-9._-]", "-");
         return name.length() > 100 ? name.substring(name.length() - 100).replaceFirst("^[^A-Za-z0-9]+", "b") : name;
+    }
+
+    /**
+     * Prints the rollout's events after {@code afterSeq} (every metric value of each analysis included), after a
+     * line saying where it stands when the build has just resumed; returns the last event printed.
+     */
+    int log(CanaryDriver driver, boolean resumed, int afterSeq, PrintStream out) {
+        if (resumed) {
+            driver.rollout().ifPresent(r -> out.println("[canary] resumed after a restart: " + r.state() + " at step "
+                    + (r.stepIndex() + 1) + " (" + r.intendedWeight() + "%)"));
+        }
+        CanaryLog.Lines lines = CanaryLog.since(controller().events(driver.id()), afterSeq);
+        lines.lines().forEach(out::println);
+        return lines.lastSeq();
     }
 
     /** The driver of rollout {@code id}, to report a block's end or a stop. */
