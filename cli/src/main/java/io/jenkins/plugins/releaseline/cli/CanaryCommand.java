@@ -2,26 +2,21 @@ package io.jenkins.plugins.releaseline.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
+import io.jenkins.plugins.releaseline.engine.drive.Next;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.MetricSources;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryArguments;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryDriver;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryMetric;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.HttpProbeSource;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.MetricSource;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.PrometheusSource;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,15 +101,26 @@ final class CanaryCommand extends StoreCommand {
             args.put("probes", probes);
         }
         CanaryArguments parsed = CanaryArguments.parse(args);
+        if (parsed.metrics().stream().anyMatch(m -> m.source().equals("cloudwatch"))) {
+            throw new IllegalArgumentException("analysis: the cloudwatch source needs AWS credentials; use it from the pipeline step");
+        }
         TrafficRouter router = routerOptions.router(List.of(stable, canary));
-        CanaryAnalysis analysis = analysis(parsed);
-        e.canaries().start(principal(), parsed.spec(id, router.name()));
-        CanaryProgress progress = new CanaryProgress(e.canaries(), e.clock(), line -> {
+        CanaryAnalysis analysis = MetricSources.analysis(parsed, MetricSources.Secrets.NONE);
+        if (!CanaryDriver.create(e.store(), e.clock(), principal(), parsed.spec(id, router.name()), false, false)) {
+            throw new IllegalArgumentException("--id: a canary '" + id + "' exists already; give this one another id");
+        }
+        CanaryDriver driver = new CanaryDriver(id, e.store(), e.canaries(), e.clock(), router, () -> analysis);
+        CanaryProgress progress = new CanaryProgress(e.canaries(), id, e.clock(), line -> {
             if (!json()) {
                 out().println("[" + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + line);
             }
-        }, Durations.parse("--poll", poll), Duration.ofSeconds(10));
-        CanaryRollout end = progress.run(id, router, analysis);
+        }, Duration.ofSeconds(10));
+        Next last = DriveLoop.systemClock(Durations.parse("--poll", poll), progress)
+                .run(driver, body -> "the command line runs no pipeline blocks; name a router");
+        CanaryRollout end = e.canaries().find(id).orElse(null);
+        if (end == null) {
+            throw new RefusedException("canary " + id + ": " + last.why());
+        }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("id", end.id());
@@ -125,28 +131,14 @@ final class CanaryCommand extends StoreCommand {
         } else {
             out().println(end.state() + ": " + end.reason());
         }
-        if (end.state() == CanaryState.SUCCEEDED) {
+        if (last instanceof Next.Done && end.state() == CanaryState.SUCCEEDED) {
             return ExitCode.OK;
+        }
+        if (!end.state().terminal()) {
+            throw new RefusedException("canary " + id + ": " + last.why());
         }
         throw new RefusedException("canary " + id + " " + end.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + ": " + end.reason());
-    }
-
-    /** The analysis sources the metrics use, as the pipeline step builds them (without Jenkins credentials). */
-    static CanaryAnalysis analysis(CanaryArguments args) {
-        Set<String> used = args.metrics().stream().map(CanaryMetric::source).collect(Collectors.toSet());
-        List<MetricSource> sources = new ArrayList<>();
-        if (used.contains(HttpProbeSource.ID)) {
-            sources.add(new HttpProbeSource(HttpProbeSource.ID, args.probeUrls(), args.probeCount(), 4, Duration.ofSeconds(5)));
-        }
-        if (used.contains("prometheus")) {
-            sources.add(new PrometheusSource("prometheus", URI.create(args.prometheus().get("url")), args.prometheusStep(),
-                    Duration.ofSeconds(10), Map.of()));
-        }
-        if (used.contains("cloudwatch")) {
-            throw new IllegalArgumentException("analysis: the cloudwatch source needs AWS credentials; use it from the pipeline step");
-        }
-        return new CanaryAnalysis(args.metrics(), sources, CanaryJudge.defaults());
     }
 
     private static List<Map<String, Object>> readMetrics(Path file) {

@@ -1,11 +1,10 @@
 package io.jenkins.plugins.releaseline.cli;
 
+import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryEvent;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
-import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
-import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,55 +12,52 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Drives a canary with {@link CanaryController#advance} until it ends and says what happens as it happens: each
- * step's weight, each analysis verdict with its score and failing metrics, the time left in a pause.
+ * Says what a canary does as its driver advances (it hears every {@link Next} of the loop): each step's weight,
+ * each analysis verdict with its score and failing metrics, the time left before the next analysis or in a pause.
  */
-public final class CanaryProgress {
+public final class CanaryProgress implements Consumer<Next> {
 
     private final CanaryController controller;
+    private final String id;
     private final Clock clock;
     private final Consumer<String> say;
-    private final Duration poll;
     private final Duration countdownEvery;
+    private int shown;
+    private Instant lastCountdown = Instant.MIN;
 
-    public CanaryProgress(CanaryController controller, Clock clock, Consumer<String> say, Duration poll, Duration countdownEvery) {
+    public CanaryProgress(CanaryController controller, String id, Clock clock, Consumer<String> say, Duration countdownEvery) {
         this.controller = controller;
+        this.id = id;
         this.clock = clock;
         this.say = say;
-        this.poll = poll;
         this.countdownEvery = countdownEvery;
     }
 
-    /** Runs the rollout {@code id} to its end; returns its final state. */
-    public CanaryRollout run(String id, TrafficRouter router, CanaryAnalysis analysis) throws InterruptedException {
-        int shown = 0;
-        Instant lastCountdown = Instant.MIN;
-        while (true) {
-            CanaryRollout r = controller.advance(id, router, analysis);
-            List<CanaryEvent> events = controller.events(id);
-            for (CanaryEvent e : events.subList(Math.min(shown, events.size()), events.size())) {
-                say.accept(describe(r, e));
-            }
-            shown = events.size();
-            if (r.state().terminal()) {
-                return r;
-            }
-            Instant now = clock.instant();
-            long waitMillis = poll.toMillis();
-            if (r.wakeAt() != null && r.state() != CanaryState.PAUSED) {
-                Duration left = Duration.between(now, r.wakeAt());
-                waitMillis = Math.max(1, Math.min(waitMillis, left.toMillis()));
-                if (Duration.between(lastCountdown, now).compareTo(countdownEvery) >= 0 && left.toMillis() >= 1000) {
-                    say.accept(String.format("step %d/%d at %d%%: analysis in %s", r.stepIndex() + 1, r.spec().plan().steps().size(),
-                            r.intendedWeight(), Durations.human(left)));
-                    lastCountdown = now;
-                }
-            } else if (r.state() == CanaryState.PAUSED && r.pauseExpiresAt() != null
-                    && Duration.between(lastCountdown, now).compareTo(countdownEvery) >= 0) {
-                say.accept("paused: aborts in " + Durations.human(Duration.between(now, r.pauseExpiresAt())) + " unless resumed");
+    @Override
+    public void accept(Next next) {
+        CanaryRollout r = controller.find(id).orElse(null);
+        if (r == null) {
+            return;
+        }
+        List<CanaryEvent> events = controller.events(id);
+        for (CanaryEvent e : events.subList(Math.min(shown, events.size()), events.size())) {
+            say.accept(describe(r, e));
+        }
+        shown = events.size();
+        Instant now = clock.instant();
+        if (r.state().terminal() || Duration.between(lastCountdown, now).compareTo(countdownEvery) < 0) {
+            return;
+        }
+        if (r.state() == CanaryState.PAUSED && r.pauseExpiresAt() != null) {
+            say.accept("paused: aborts in " + Durations.human(Duration.between(now, r.pauseExpiresAt())) + " unless resumed");
+            lastCountdown = now;
+        } else if (r.state() != CanaryState.PAUSED && r.wakeAt() != null && next instanceof Next.Wait) {
+            Duration left = Duration.between(now, r.wakeAt());
+            if (left.toMillis() >= 1000) {
+                say.accept(String.format("step %d/%d at %d%%: analysis in %s", r.stepIndex() + 1, r.spec().plan().steps().size(),
+                        r.intendedWeight(), Durations.human(left)));
                 lastCountdown = now;
             }
-            Thread.sleep(waitMillis);
         }
     }
 

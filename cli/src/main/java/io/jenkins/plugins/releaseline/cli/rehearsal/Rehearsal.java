@@ -1,6 +1,8 @@
 package io.jenkins.plugins.releaseline.cli.rehearsal;
 
 import io.jenkins.plugins.releaseline.cli.CanaryProgress;
+import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
+import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryDriver;
 import io.jenkins.plugins.releaseline.cli.Engines;
 import io.jenkins.plugins.releaseline.engine.andon.Freeze;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeScope;
@@ -453,11 +455,15 @@ public final class Rehearsal {
     private CanaryRollout canary(Engines engines, HaproxyRouter router, CanaryAnalysis analysis, String id, String plan, String operator)
             throws InterruptedException {
         CanaryPlan p = CanaryPlan.parse(plan).withInconclusiveRetries(3, Duration.ofSeconds(3));
-        engines.canaries().start(operator, CanarySpec.of(id, router.name(), "stable", "canary", p));
+        CanaryDriver.create(engines.store(), engines.clock(), operator, CanarySpec.of(id, router.name(), "stable", "canary", p),
+                false, false);
         say("canary " + id + " on " + router.name() + ": plan " + p.stepsText());
-        CanaryProgress progress = new CanaryProgress(engines.canaries(), engines.clock(), line -> say("  " + line),
-                Duration.ofMillis(250), Duration.ofSeconds(3));
-        CanaryRollout end = progress.run(id, router, analysis);
+        CanaryProgress progress = new CanaryProgress(engines.canaries(), id, engines.clock(), line -> say("  " + line),
+                Duration.ofSeconds(3));
+        DriveLoop.systemClock(Duration.ofMillis(250), progress).run(
+                new CanaryDriver(id, engines.store(), engines.canaries(), engines.clock(), router, () -> analysis),
+                body -> "the rehearsal runs no pipeline blocks");
+        CanaryRollout end = engines.canaries().get(id);
         say("canary " + id + " " + end.state() + ": router at " + router.read().percent());
         return end;
     }

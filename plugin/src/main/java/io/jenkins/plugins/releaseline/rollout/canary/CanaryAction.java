@@ -1,15 +1,11 @@
 package io.jenkins.plugins.releaseline.rollout.canary;
 
-import io.jenkins.plugins.releaseline.rollout.router.CanaryRouterLookup;
-
-import hudson.AbortException;
 import hudson.model.Item;
 import hudson.model.Run;
 import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryTimeline;
-import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
@@ -135,21 +131,11 @@ public class CanaryAction implements RunAction2 {
                 () -> CanaryService.get().controller().promote(rolloutId, ActingUser.id(), req.getParameter("reason")));
     }
 
-    /** Traffic back to stable at once where the router is a named one; a block router is told at the build's next tick. */
+    /** Records the abort; the build's driver then sends the traffic back to stable (the router, or the block). */
     @RequirePOST
     public void doAbort(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         run.checkPermission(Item.CANCEL);
-        act(rsp, () -> {
-            CanaryController controller = CanaryService.get().controller();
-            String routerName = controller.get(rolloutId).spec().router();
-            TrafficRouter router = null;
-            try {
-                router = CanaryRouterLookup.resolve(routerName, run);
-            } catch (AbortException e) {
-                // a block router: only the build can run its block
-            }
-            return controller.abort(rolloutId, ActingUser.id(), req.getParameter("reason"), router);
-        });
+        act(rsp, () -> CanaryService.get().controller().abort(rolloutId, ActingUser.id(), req.getParameter("reason"), null));
     }
 
     private interface Change {
@@ -164,7 +150,7 @@ public class CanaryAction implements RunAction2 {
             rsp.sendError(HttpServletResponse.SC_CONFLICT, e.getMessage());
             return;
         }
-        CanaryDeployExecution.wake(rolloutId);
+        CanaryExecutions.wake(rolloutId);
         rsp.setContentType("application/json;charset=UTF-8");
         rsp.getWriter().write("{\"state\":\"" + r.state() + "\"}");
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jvnet.hudson.test.JenkinsRule;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterAll;
@@ -51,9 +52,33 @@ class CanaryDeployRestartTest {
                     CanaryState.PAUSED, CanaryDeployStepTest.rollout(action).state());
             j.assertLogContains("resumed after a restart: PAUSED", b);
             CanaryService.get().controller().unpause(action.getRolloutId(), "operator", "looks fine");
-            CanaryDeployExecution.wake(action.getRolloutId());
+            CanaryExecutions.wake(action.getRolloutId());
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
             j.assertLogContains("router block: canary at 100%", b);
+        });
+    }
+
+    @Test
+    void aRestartWhileTheRouterBlockRunsNeitherRepeatsNorLosesIt() throws Throwable {
+        sessions.then(j -> {
+            WorkflowJob p = j.createProject(WorkflowJob.class, "mid-block");
+            p.setDefinition(new CpsFlowDefinition(
+                    "canaryDeploy(plan: '10%/1s, 100%', " + servers.probes() + ") {\n"
+                            + "  echo \"router block: canary at ${env.RELEASE_LINE_CANARY_WEIGHT}%\"\n"
+                            + "  if (env.RELEASE_LINE_CANARY_WEIGHT == '10') { sleep 5 }\n}\n",
+                    true));
+            WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("router block: canary at 10%", b);
+        });
+        sessions.then(j -> {
+            WorkflowRun b =
+                    j.jenkins.getItemByFullName("mid-block", WorkflowJob.class).getBuildByNumber(1);
+            j.assertBuildStatusSuccess(j.waitForCompletion(b));
+            String log = JenkinsRule.getLog(b);
+            assertEquals(1, log.split("router block: canary at 10%", -1).length - 1, "the 10% block ran once: " + log);
+            j.assertLogContains("router block: canary at 100%", b);
+            j.assertLogContains("resumed after a restart", b);
+            assertEquals(0, CanaryExecutions.size(), "an ended execution is forgotten");
         });
     }
 }

@@ -9,6 +9,8 @@ import hudson.model.Result;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import java.net.URL;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
@@ -139,6 +141,34 @@ class CanaryDeployStepTest {
         j.assertBuildStatusSuccess(j.waitForCompletion(b));
         j.assertLogContains("router block: canary at 100%", b);
         j.assertLogNotContains("router block: canary at 50%", b);
+    }
+
+    @Test
+    void theMapSyntaxOfTheDocsBindsToTheStepAndBack(JenkinsRule j) throws Exception {
+        CanaryDeployStep.DescriptorImpl d = j.jenkins.getDescriptorByType(CanaryDeployStep.DescriptorImpl.class);
+        CanaryDeployStep step = (CanaryDeployStep) d.newInstance(Map.of(
+                "router", "prod-lb",
+                "plan", List.of(Map.of("weight", 10, "pause", "5m"), Map.of("weight", 100)),
+                "metrics", List.of(Map.of("name", "error-rate", "source", "prometheus", "query", "up",
+                        "threshold", 0.01, "critical", true)),
+                "prometheus", Map.of("url", "http://prometheus:9090", "credentialsId", "prom-token"),
+                "maxFailedAnalyses", 2));
+        assertEquals("10%/5m, 100%", step.getPlan());
+        assertEquals("prod-lb", step.getRouter());
+        assertEquals("error-rate", step.getAnalysis().get(0).getName());
+        assertEquals(0.01, step.getAnalysis().get(0).getThreshold());
+        assertEquals("prom-token", step.getPrometheus().getCredentialsId());
+        Map<String, Object> args = d.uninstantiate(step).toMap();
+        assertEquals("10%/5m, 100%", args.get("plan"));
+        assertTrue(args.containsKey("analysis"), args.toString());
+        assertEquals(2, args.get("maxFailedAnalyses"));
+        assertEquals("prom-token", step.arguments().get("prometheus") instanceof Map<?, ?> m ? m.get("credentialsId") : null);
+    }
+
+    @Test
+    void anEndedCanaryLeavesNoExecutionBehind(JenkinsRule j) throws Exception {
+        j.buildAndAssertSuccess(job(j, "forgotten", "10%/1s, 100%"));
+        assertEquals(0, CanaryExecutions.size());
     }
 
     static CanaryRollout rollout(CanaryAction action) {
