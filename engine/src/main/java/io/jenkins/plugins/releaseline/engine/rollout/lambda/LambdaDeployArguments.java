@@ -115,10 +115,7 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         String credentialsId = text(args, "credentialsId", null);
         URI endpoint = args.get("endpoint") == null ? null : url("endpoint", text(args, "endpoint", null));
         Map<String, String> cw = stringMap("cloudwatch", args.get("cloudwatch"), Set.of("period", "endpoint"));
-        int period = cw.containsKey("period") ? whole("cloudwatch.period", cw.get("period"), 1, 86_400) : 60;
-        if (!(period == 1 || period == 5 || period == 10 || period == 30 || period % 60 == 0)) {
-            throw new IllegalArgumentException("cloudwatch.period: " + period + " s is not one CloudWatch accepts (1, 5, 10, 30 or a multiple of 60)");
-        }
+        int period = cw.containsKey("period") ? LambdaMetricSources.period("cloudwatch.period", cw.get("period")) : 60;
         URI cwEndpoint = cw.containsKey("endpoint") ? url("cloudwatch.endpoint", cw.get("endpoint")) : null;
         int invocations = args.get("invocations") == null ? 50 : whole("invocations", args.get("invocations"), 1, 10_000);
         Duration updateTimeout = duration(args, "updateTimeout", Duration.ofMinutes(10));
@@ -132,6 +129,11 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         String d = digest != null ? digest : LambdaCodeDigest.parse(zipDigest).promoted();
         return new LambdaRelease.Request(environment, function, alias, code, Artifact.of(artifact, version, d), strategy, probePayload,
                 branch, jobPath, buildLink, requestedBy);
+    }
+
+    /** CloudWatch's period and endpoint for the metric sources. */
+    public LambdaMetricSources.CloudWatch cloudWatch() {
+        return new LambdaMetricSources.CloudWatch(cloudWatchPeriod, cloudWatchEndpoint);
     }
 
     public boolean usesCloudWatch() {
