@@ -49,7 +49,7 @@ class LambdaDeployRestartTest {
             WorkflowRun b =
                     j.jenkins.getItemByFullName("restart", WorkflowJob.class).getBuildByNumber(1);
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
-            j.assertLogContains("[lambda] resumed after a restart: WAITING at 50%", b);
+            j.assertLogContains("[lambda] resumed after a restart in ROLLING_OUT", b);
             j.assertLogContains("Alias live now: version 1 0%, version 2 100%", b);
             assertEquals("2", lambda.aliasVersion());
             assertTrue(lambda.weights().isEmpty());
