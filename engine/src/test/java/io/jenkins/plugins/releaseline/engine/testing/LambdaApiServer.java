@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  *       the update is {@code InProgress} for {@link #updateDuration}, then {@code Successful} (or
  *       {@code Failed}, see {@link #failNextUpdate}); another update or a publish meanwhile is a conflict</li>
  *   <li>{@code GET  /2015-03-31/functions/{FunctionName}/configuration?Qualifier=} (GetFunctionConfiguration)</li>
+ *   <li>{@code GET  /2015-03-31/functions/{FunctionName}/versions?Marker=&MaxItems=} (ListVersionsByFunction):
+ *       {@code $LATEST}, then every published version, a page of {@code MaxItems} (default 50) at a time</li>
  *   <li>{@code POST /2015-03-31/functions/{FunctionName}/versions} (PublishVersion): an unchanged
  *       {@code $LATEST} answers the latest published version instead of a new one, as the service does</li>
  *   <li>{@code POST /2015-03-31/functions/{FunctionName}/invocations?Qualifier=} (Invoke): runs the handler
