@@ -14,6 +14,7 @@ import hudson.model.TaskListener;
 import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaDeployArguments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,6 +209,13 @@ public final class LambdaDeployStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /** Binds as any data-bound step, after refusing an argument name that lambdaDeploy does not take. */
+        @Override
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            LambdaDeployArguments.requireKnownNames(arguments.keySet());
+            return super.newInstance(arguments);
         }
 
         /** The AWS credentials the job may use, for the Snippet Generator. */

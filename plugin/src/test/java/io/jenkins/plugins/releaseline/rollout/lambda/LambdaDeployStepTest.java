@@ -206,6 +206,11 @@ class LambdaDeployStepTest {
         assertEquals(60, parsed.cloudWatchPeriod());
         assertEquals(20, parsed.invocations());
         assertEquals(java.time.Duration.ofHours(48), parsed.gateTimeout());
+
+        args.put("weights", 10);
+        IllegalArgumentException typo = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> j.jenkins.getDescriptorByType(LambdaDeployStep.DescriptorImpl.class).newInstance(args));
+        assertTrue(typo.getMessage().startsWith("weights: is not an argument of lambdaDeploy"), typo.getMessage());
     }
 
     @Test

@@ -39,11 +39,7 @@ public record LambdaDeployArguments(String function, String alias, String enviro
     private static final Set<String> SOURCES = Set.of("cloudwatch", LambdaInvokeSource.ID);
 
     public static LambdaDeployArguments parse(Map<String, ?> args) {
-        for (String k : args.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException(k + ": is not an argument of lambdaDeploy; use " + new TreeSet<>(KEYS));
-            }
-        }
+        requireKnownNames(args.keySet());
         String function = LambdaNames.function(text(args, "function", null));
         String alias = LambdaNames.alias(text(args, "alias", "live"));
         int dash = function.indexOf('-');
@@ -122,6 +118,15 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         Duration gateTimeout = duration(args, "gateTimeout", Duration.ofDays(1));
         return new LambdaDeployArguments(function, alias, environment, artifact, version, digest, s3, zip, strategy, plan, metrics,
                 region, credentialsId, endpoint, period, cwEndpoint, probePayload, invocations, updateTimeout, gateTimeout);
+    }
+
+    /** Refuses a name that is not an argument of {@code lambdaDeploy} (a typo would otherwise be ignored). */
+    public static void requireKnownNames(java.util.Collection<String> names) {
+        for (String k : names) {
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException(k + ": is not an argument of lambdaDeploy; use " + new TreeSet<>(KEYS));
+            }
+        }
     }
 
     /** The release request once the digest is known (for {@code zip}, computed from the file). */
