@@ -1,7 +1,6 @@
 package io.jenkins.plugins.releaseline.rollout.lambda;
 
 import hudson.AbortException;
-import hudson.FilePath;
 import hudson.model.Cause;
 import hudson.model.Run;
 import io.jenkins.plugins.releaseline.ActingUser;
@@ -155,18 +154,13 @@ public final class LambdaDeployExecution extends StepExecution {
             return false;
         }
         if (args.zip() != null && zipDigest == null) {
-            FilePath workspace = getContext().get(FilePath.class);
             File target = new File(run.getRootDir(), driverId + ".zip");
-            LambdaDeployments.COPIES.submit(() -> {
-                try {
-                    zipDigest = LambdaDeployments.copy(getContext(), workspace, args.zip(), target);
-                    zipCopy = target.getAbsolutePath();
-                    getContext().saveState();
-                    schedule(0);
-                } catch (AbortException e) {
-                    fail(e);
-                }
-            });
+            LambdaDeployments.copyLater(getContext(), args.zip(), target, digest -> {
+                zipDigest = digest;
+                zipCopy = target.getAbsolutePath();
+                getContext().saveState();
+                schedule(0);
+            }, this::fail);
             return false;
         }
         LambdaCode code = args.s3() != null ? args.s3() : new LambdaCode.ZipFile(Path.of(zipCopy));

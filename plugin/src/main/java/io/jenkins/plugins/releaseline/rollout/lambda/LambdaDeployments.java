@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
@@ -111,16 +112,23 @@ final class LambdaDeployments {
      * Copies {@code zip} from the workspace into the build directory (so that a deployment waiting at the gates
      * across a restart still has the bytes) and answers its promoted digest. Runs on {@link #COPIES}.
      */
-    static String copy(StepContext context, FilePath workspace, String zip, File target) throws AbortException {
-        try {
-            String digest = copy(workspace, zip, target);
-            log(context, "zip " + zip + " has " + digest);
-            return digest;
-        } catch (AbortException e) {
-            throw e;
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            throw new AbortException(Messages.LambdaDeployExecution_CopyFailed(zip, e.getMessage()));
-        }
+    static void copyLater(StepContext context, String zip, File target, Consumer<String> copied, Consumer<Throwable> failed)
+            throws IOException, InterruptedException {
+        FilePath workspace = context.get(FilePath.class);
+        COPIES.submit(() -> {
+            String digest;
+            try {
+                digest = copy(workspace, zip, target);
+                log(context, "zip " + zip + " has " + digest);
+            } catch (AbortException e) {
+                failed.accept(e);
+                return;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                failed.accept(new AbortException(Messages.LambdaDeployExecution_CopyFailed(zip, e.getMessage())));
+                return;
+            }
+            copied.accept(digest);
+        });
     }
 
     private static String copy(FilePath workspace, String zip, File target) throws IOException, InterruptedException {

@@ -358,6 +358,7 @@ public final class LambdaDriver implements Driver {
             st.rolloutId = rolloutId;
             st.stableVersion = router.stableVersion();
             st.lastError = null;
+            resumed = true; // this instance started it: nothing to reconcile
             log.accept("Rollout " + rolloutId + " on alias " + st.alias + ": version " + st.stableVersion + " -> " + st.newVersion
                     + ", plan " + plan.plan().stepsText() + "; now " + LambdaRelease.describe(router.read()));
             return new Step(Phase.ROLLING_OUT, new Next.Wait(now, "rolling out"));
