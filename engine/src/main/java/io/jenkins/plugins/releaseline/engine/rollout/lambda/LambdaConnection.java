@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -87,11 +88,24 @@ public record LambdaConnection(String region, AwsCredentialsProvider credentials
 
     /** A new client; the caller closes it. */
     public LambdaClient client() {
+        return client(overrides());
+    }
+
+    /**
+     * A new client that sends each request once, without the SDK's retries: for callers that journal their side
+     * effects and reconcile them (a retried attempt of {@code PublishVersion} whose first answer was lost would
+     * otherwise be a second call). The caller closes it.
+     */
+    public LambdaClient clientWithoutRetries() {
+        return client(overrides().toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build());
+    }
+
+    private LambdaClient client(ClientOverrideConfiguration overrides) {
         var builder = LambdaClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentialsOrDefault())
                 .httpClientBuilder(httpClient())
-                .overrideConfiguration(overrides());
+                .overrideConfiguration(overrides);
         if (endpointOverride != null) {
             builder.endpointOverride(endpointOverride);
         }

@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
  * {@code UpdateFunctionCode}, then one read of {@code LastUpdateStatus} per advance) → PUBLISHING (one
  * {@code PublishVersion}) → PROBING (the new version invoked with the probe payload, the rollout started) →
  * ROLLING_OUT (one {@link CanaryController#advance} per advance on a {@link LambdaRouter}) → DONE or FAILED, with
- * the promotion recorded deployed or failed once.
+ * the promotion recorded deployed or failed once. Its client sends each request once (no SDK retries): a failure
+ * is retried by a later advance, after reconciling.
  *
  * <p>The update and the publish are journaled ({@link EffectJournal}) before and after the call. An advance that
  * finds one begun but not done asks Lambda what happened instead of calling again: {@code $LATEST} already has the
@@ -254,7 +255,7 @@ public final class LambdaDriver implements Driver {
         }
         String fn = st.function;
         LambdaCodeDigest expected = st.expected();
-        try (LambdaClient client = access.connection().client()) {
+        try (LambdaClient client = access.connection().clientWithoutRetries()) {
             LambdaDeployer d = deployer(client, st);
             EffectJournal.State update = journal("update");
             if (update != EffectJournal.State.DONE) {
@@ -303,7 +304,7 @@ public final class LambdaDriver implements Driver {
         if (effect.isPresent() && effect.get().state() == EffectJournal.State.DONE) {
             return published(st, effect.get().detail(), now);
         }
-        try (LambdaClient client = access.connection().client()) {
+        try (LambdaClient client = access.connection().clientWithoutRetries()) {
             LambdaDeployer d = deployer(client, st);
             if (effect.isPresent()) {
                 Optional<LambdaPublishedVersion> found = d.findPublished(fn, st.expected());
@@ -342,7 +343,7 @@ public final class LambdaDriver implements Driver {
             st.stableVersion = existing.get().spec().stableBackend();
             return new Step(Phase.ROLLING_OUT, new Next.Wait(now, "rolling out"));
         }
-        try (LambdaClient client = access.connection().client()) {
+        try (LambdaClient client = access.connection().clientWithoutRetries()) {
             new LambdaInvokeProbe(client).requirePass(st.function, st.newVersion, st.probePayload);
             log.accept("Probe: version " + st.newVersion + " answered the test payload without a FunctionError");
             LambdaRouter router = LambdaRouter.forNewVersion(st.routerName, client, st.function, st.alias, st.newVersion);
@@ -367,7 +368,7 @@ public final class LambdaDriver implements Driver {
 
     private Step rollingOut(LambdaDriverState st, String stop, Instant now) {
         CanaryController canaries = services.canaries();
-        try (LambdaClient client = access.connection().client()) {
+        try (LambdaClient client = access.connection().clientWithoutRetries()) {
             TrafficRouter router = new Hooked(LambdaRouter.of(st.routerName, client, st.function, st.alias, st.stableVersion, st.newVersion), hooks);
             if (!resumed) {
                 canaries.resume(st.rolloutId, router);
