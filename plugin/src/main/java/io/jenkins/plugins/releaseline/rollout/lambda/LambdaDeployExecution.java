@@ -102,6 +102,8 @@ public final class LambdaDeployExecution extends StepExecution {
             advance();
         } catch (AbortException e) {
             fail(e);
+        } catch (IllegalArgumentException | IllegalStateException e) { // a configuration or a request that cannot work
+            fail(new AbortException(e.getMessage()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             // the store or AWS is out of reach for a moment: the driver's row is intact, try again
             LOGGER.log(Level.WARNING, "lambdaDeploy " + driverId + ": " + e.getMessage() + "; trying again in 5 s", e);

@@ -55,6 +55,8 @@ public final class LambdaDriver implements Driver {
     static final Duration RETRY = Duration.ofSeconds(5);
     /** While a rollout is paused for a person. */
     static final Duration PAUSED_POLL = Duration.ofSeconds(10);
+    /** The longest wait during a rollout. */
+    static final Duration LOOK_AGAIN = Duration.ofSeconds(30);
 
     public enum Phase { GATES, UPDATING, PUBLISHING, PROBING, ROLLING_OUT, DONE, FAILED }
 
@@ -396,8 +398,9 @@ public final class LambdaDriver implements Driver {
                 finishPromotion(st, false, "rollout " + r.state().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + r.reason());
                 return failed(st, why);
             }
+            // a pause, promotion or abort made on the rollout's page is seen within LOOK_AGAIN
             Instant next = r.state() == CanaryState.PAUSED || r.wakeAt() == null ? now.plus(PAUSED_POLL)
-                    : r.wakeAt().isBefore(now) ? now : r.wakeAt();
+                    : r.wakeAt().isBefore(now) ? now : r.wakeAt().isAfter(now.plus(LOOK_AGAIN)) ? now.plus(LOOK_AGAIN) : r.wakeAt();
             return new Step(Phase.ROLLING_OUT, new Next.Wait(next, "rollout " + r.state() + " at " + r.intendedWeight() + "%"));
         }
     }
