@@ -114,9 +114,7 @@ public final class LambdaDeployExecution extends StepExecution {
     }
 
     private void advance() throws IOException, InterruptedException {
-        LambdaDeployArguments args = parsed();
-        Run<?, ?> run = getContext().get(Run.class);
-        if (driver == null && !open(args, run)) {
+        if (driver == null && !open(parsed())) {
             return;
         }
         if (stopCause != null && !stopSent) {
@@ -141,22 +139,14 @@ public final class LambdaDeployExecution extends StepExecution {
     }
 
     /** Loads or creates the driver; false while the zip is still being copied (the copy schedules the next tick). */
-    private boolean open(LambdaDeployArguments args, Run<?, ?> run) throws IOException, InterruptedException {
-        LambdaDriver.Services services = LambdaDeployments.services();
-        LambdaDriver.Access access = LambdaDeployments.access(args, run);
-        if (LambdaDriver.exists(services.store(), driverId)) {
-            driver = LambdaDriver.load(driverId, services, access, line -> LambdaDeployments.log(getContext(), line));
-            if (resumed) {
-                LambdaDeployments.log(getContext(), Messages.LambdaDeployExecution_ResumedAfterRestart(driver.phase()));
-            }
-            return true;
-        }
-        if (stopCause != null) {
+    private boolean open(LambdaDeployArguments args) throws IOException, InterruptedException {
+        boolean recorded = LambdaDriver.exists(LambdaDeployments.services().store(), driverId);
+        if (!recorded && stopCause != null) {
             fail(stopCause);
             return false;
         }
-        if (args.zip() != null && zipDigest == null) {
-            File target = new File(run.getRootDir(), driverId + ".zip");
+        if (!recorded && args.zip() != null && zipDigest == null) {
+            File target = new File(getContext().get(Run.class).getRootDir(), driverId + ".zip");
             LambdaDeployments.copyLater(getContext(), args.zip(), target, digest -> {
                 zipDigest = digest;
                 zipCopy = target.getAbsolutePath();
@@ -165,8 +155,8 @@ public final class LambdaDeployExecution extends StepExecution {
             }, this::fail);
             return false;
         }
-        LambdaCode code = args.s3() != null ? args.s3() : new LambdaCode.ZipFile(Path.of(zipCopy));
-        driver = LambdaDeployments.create(getContext(), driverId, args, code, zipDigest, principal, requestedBy, services, access);
+        LambdaCode code = args.s3() != null ? args.s3() : zipCopy == null ? null : new LambdaCode.ZipFile(Path.of(zipCopy));
+        driver = LambdaDeployments.driver(getContext(), driverId, args, code, zipDigest, principal, requestedBy, resumed);
         return true;
     }
 

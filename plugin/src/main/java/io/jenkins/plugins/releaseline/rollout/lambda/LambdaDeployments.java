@@ -59,11 +59,22 @@ final class LambdaDeployments {
                 CanaryService.get().controller(), Clock.systemUTC());
     }
 
-    /** Records the promotion and the driver (in phase GATES); nothing is sent to AWS yet. */
-    static LambdaDriver create(StepContext context, String driverId, LambdaDeployArguments args, LambdaCode code, String zipDigest,
-                               String principal, String requestedBy, LambdaDriver.Services services, LambdaDriver.Access access)
-            throws IOException, InterruptedException {
+    /**
+     * The execution's driver: the recorded one (after a restart it goes on where it was, never deploying twice), or
+     * a new one, with its promotion requested, in phase GATES (nothing is sent to AWS yet).
+     */
+    static LambdaDriver driver(StepContext context, String driverId, LambdaDeployArguments args, LambdaCode code, String zipDigest,
+                               String principal, String requestedBy, boolean resumed) throws IOException, InterruptedException {
         Run<?, ?> run = context.get(Run.class);
+        LambdaDriver.Services services = services();
+        LambdaDriver.Access access = access(args, run);
+        if (LambdaDriver.exists(services.store(), driverId)) {
+            LambdaDriver d = LambdaDriver.load(driverId, services, access, line -> log(context, line));
+            if (resumed) {
+                log(context, Messages.LambdaDeployExecution_ResumedAfterRestart(d.phase()));
+            }
+            return d;
+        }
         EnvVars env = context.get(EnvVars.class);
         try {
             LambdaRelease.Request r = args.request(code, zipDigest, env == null ? null : env.get("BRANCH_NAME"),
