@@ -1,13 +1,17 @@
 package io.jenkins.plugins.releaseline.cli;
 
+import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
+import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenDriver;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPlan;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPhase;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout;
-import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.HealthCheck;
 import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +55,7 @@ final class BlueGreenCommand extends StoreCommand {
     String reason;
 
     @Override
-    int run(Engines e) {
+    int run(Engines e) throws InterruptedException {
         TrafficRouter router = routerOptions.router(List.of("blue", "green"));
         BlueGreenController controller = e.blueGreen();
         BlueGreenRollout r;
@@ -61,21 +65,26 @@ final class BlueGreenCommand extends StoreCommand {
             }
             r = controller.rollback(environment, router, principal(), reason);
         } else {
-            BlueGreenController.SwitchOptions options = new BlueGreenController.SwitchOptions(steps,
-                    Durations.parse("--step-pause", stepPause), Durations.parse("--keep-warm", keepWarm), null);
             for (String colour : router.backends()) {
                 if (!health.containsKey(colour)) {
                     throw new IllegalArgumentException("--health: give the health URL of every colour (" + colour + "=URL is missing)");
                 }
             }
-            r = controller.start(environment, router, release, principal());
-            say("rollout " + r.id() + ": " + r.liveColour() + " is live, switching to " + r.targetColour());
-            HealthCheck check = HealthCheck.of(health.get(r.targetColour()), 200)
-                    .withTiming(Duration.ofMillis(500), Duration.ofSeconds(5), Durations.parse("--health-deadline", healthDeadline));
-            r = controller.verifyIdle(r.id(), router, check, principal());
-            if (r.phase() == BlueGreenPhase.IDLE_HEALTHY) {
-                r = controller.switchTraffic(r.id(), router, options, principal());
+            Duration deadline = Durations.parse("--health-deadline", healthDeadline);
+            BlueGreenPlan plan = new BlueGreenPlan(environment, release, principal(), false, health,
+                    new BlueGreenPlan.Check(null, 200, null, 3, 500, 5000, deadline.toMillis()), null, steps,
+                    Durations.parse("--step-pause", stepPause).toMillis(), Durations.parse("--keep-warm", keepWarm).toMillis());
+            BlueGreenDriver driver = BlueGreenDriver.create(e.store(), e.audit(), e.clock(), "cli-" + UUID.randomUUID(), router, plan);
+            Next first = driver.advance(e.clock().instant());
+            if (first instanceof Next.Failed failed) {
+                throw new IllegalStateException(failed.why());
             }
+            r = driver.rollout().orElseThrow();
+            say("rollout " + r.id() + ": " + r.liveColour() + " is live, switching to " + r.targetColour());
+            DriveLoop.systemClock(Duration.ofSeconds(5), null).run(driver, body -> {
+                throw new IllegalStateException("the command line runs no " + body.purpose() + " code");
+            });
+            r = driver.rollout().orElseThrow();
         }
         if (json()) {
             json(r);

@@ -1,23 +1,26 @@
 package io.jenkins.plugins.releaseline.cli;
 
+import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
+import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.engine.promotion.Approval;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
-import io.jenkins.plugins.releaseline.engine.promotion.Attempt;
 import io.jenkins.plugins.releaseline.engine.promotion.Deployment;
 import io.jenkins.plugins.releaseline.engine.promotion.EnvironmentDiff;
 import io.jenkins.plugins.releaseline.engine.promotion.Evaluation;
 import io.jenkins.plugins.releaseline.engine.promotion.GateVerdict;
 import io.jenkins.plugins.releaseline.engine.promotion.PendingApproval;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
+import io.jenkins.plugins.releaseline.engine.promotion.PromotionDriver;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
-import io.jenkins.plugins.releaseline.engine.promotion.PromotionRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +35,23 @@ final class PromotionCommands {
         for (GateVerdict v : evaluation.verdicts()) {
             out.printf("  %-5s %-22s %s%n", v.verdict(), v.gate(), v.reason());
         }
+    }
+
+    /** A driver's request as a terminal gives it: no job, no build link, no groups. */
+    static PromotionDriver.State spec(String environment, String principal, PromotionDriver.Deploy deploy) {
+        PromotionDriver.State s = new PromotionDriver.State();
+        s.environment = environment;
+        s.requestedBy = principal;
+        s.deploy = deploy;
+        return s;
+    }
+
+    /** How the driver ended; an interrupt (Ctrl-C) that stopped it ends the command as interrupted. */
+    static PromotionDriver.Outcome outcome(Next end, PromotionDriver.State st) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException(end.why());
+        }
+        return st.outcome == null ? PromotionDriver.Outcome.FAILED : st.outcome;
     }
 
     static Map<String, Object> doc(Promotion p, Evaluation e, String outcome) {
@@ -105,63 +125,91 @@ final class PromotionCommands {
             require("--artifact", artifact);
             require("--artifact-version", version);
             require("--digest", digest);
+            Artifact.of(artifact, version, digest);
             Duration limit = Durations.parse("--timeout", timeout);
             Duration pollEvery = Durations.parse("--poll", poll);
-            Promotion p = engine.request(new PromotionRequest(environment, Artifact.of(artifact, version, digest), branch, job,
-                    buildLink, principal()));
-            if (!json()) {
-                out().println("promotion " + p.id() + ": " + p.artifact() + " to " + p.environment());
+            PromotionDriver.State spec = spec(environment, principal(), startOnly ? PromotionDriver.Deploy.LATER : PromotionDriver.Deploy.AT_ONCE);
+            spec.artifact = artifact;
+            spec.version = version;
+            spec.digest = digest;
+            spec.branch = branch;
+            spec.jobPath = job;
+            spec.buildLink = buildLink;
+            spec.reason = comment;
+            spec.waitForGates = waitForGates;
+            spec.timeoutMillis = limit.toMillis();
+            spec.pollMillis = pollEvery.toMillis();
+            PromotionDriver driver = PromotionDriver.create(e.store(), engine, "cli-" + UUID.randomUUID(), spec, e.clock().instant());
+            Progress progress = new Progress(driver, e);
+            Next end = DriveLoop.untilDone(driver, e.clock(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, progress, Duration.ZERO);
+            PromotionDriver.State st = driver.state();
+            Evaluation ev = st.promotionId == 0 ? null : new Evaluation(engine.promotion(st.promotionId), st.verdicts);
+            switch (outcome(end, st)) {
+                case DEPLOYED, STARTED -> {
+                    Promotion done = ev.promotion();
+                    if (json()) {
+                        json(doc(done, ev, done.status().name()));
+                    } else {
+                        printVerdicts(out(), ev);
+                        out().println(startOnly
+                                ? "promotion " + done.id() + " is deploying; record the outcome with: release-line promote --finish " + done.id()
+                                : "promotion " + done.id() + ": " + done.artifact() + " is " + done.status().name().toLowerCase(java.util.Locale.ROOT)
+                                        + " in " + done.environment());
+                    }
+                    return ExitCode.OK;
+                }
+                case REFUSED -> {
+                    if (json()) {
+                        json(doc(ev.promotion(), ev, "REFUSED"));
+                    } else {
+                        printVerdicts(out(), ev);
+                    }
+                    throw new RefusedException("promotion " + st.promotionId + " to " + environment + ": "
+                            + (ev.failed().isEmpty() ? ev.waiting() : ev.failed()).stream().map(GateVerdict::toString)
+                            .collect(Collectors.joining("; ")));
+                }
+                case TIMED_OUT -> {
+                    if (json()) {
+                        json(doc(ev.promotion(), ev, "TIMED_OUT"));
+                    }
+                    throw new RefusedException("promotion " + st.promotionId + " still waits after " + Durations.human(limit) + ": "
+                            + ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; ")));
+                }
+                default -> throw new IllegalArgumentException(end.why());
             }
-            Instant giveUpAt = e.clock().instant().plus(limit);
-            String lastShown = null;
-            while (true) {
-                Attempt attempt = engine.begin(p.id(), waitForGates, principal());
-                Evaluation ev = attempt.evaluation();
-                switch (attempt.outcome()) {
-                    case REFUSED -> {
-                        if (json()) {
-                            json(doc(ev.promotion(), ev, "REFUSED"));
-                        } else {
-                            printVerdicts(out(), ev);
-                        }
-                        throw new RefusedException("promotion " + p.id() + " to " + environment + ": "
-                                + (ev.failed().isEmpty() ? ev.waiting() : ev.failed()).stream().map(GateVerdict::toString)
-                                .collect(Collectors.joining("; ")));
+        }
+
+        /** Prints "promotion N: ..." once requested, and each wait with the time left (the verdicts when they change). */
+        private final class Progress implements Consumer<Next> {
+            private final PromotionDriver driver;
+            private final Engines e;
+            private boolean announced;
+            private String lastShown;
+
+            Progress(PromotionDriver driver, Engines e) {
+                this.driver = driver;
+                this.e = e;
+            }
+
+            @Override
+            public void accept(Next next) {
+                if (json()) {
+                    return;
+                }
+                PromotionDriver.State st = driver.state();
+                if (!announced && st.promotionId != 0) {
+                    announced = true;
+                    out().println("promotion " + st.promotionId + ": " + Artifact.of(st.artifact, st.version, st.digest) + " to " + st.environment);
+                }
+                if (next instanceof Next.Wait) {
+                    Evaluation ev = new Evaluation(e.promotions().promotion(st.promotionId), st.verdicts);
+                    String shown = ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
+                    if (!shown.equals(lastShown)) {
+                        printVerdicts(out(), ev);
                     }
-                    case STARTED -> {
-                        Promotion done = startOnly ? ev.promotion() : engine.finish(p.id(), true, principal(), comment);
-                        if (json()) {
-                            json(doc(done, ev, done.status().name()));
-                        } else {
-                            printVerdicts(out(), ev);
-                            out().println(startOnly
-                                    ? "promotion " + p.id() + " is deploying; record the outcome with: release-line promote --finish " + p.id()
-                                    : "promotion " + p.id() + ": " + done.artifact() + " is " + done.status().name().toLowerCase(java.util.Locale.ROOT)
-                                            + " in " + done.environment());
-                        }
-                        return ExitCode.OK;
-                    }
-                    case WAITING -> {
-                        Instant now = e.clock().instant();
-                        if (!now.isBefore(giveUpAt)) {
-                            engine.cancel(p.id(), principal(), "gave up waiting after " + Durations.human(limit));
-                            if (json()) {
-                                json(doc(engine.promotion(p.id()), ev, "TIMED_OUT"));
-                            }
-                            throw new RefusedException("promotion " + p.id() + " still waits after " + Durations.human(limit) + ": "
-                                    + ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; ")));
-                        }
-                        String shown = ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
-                        if (!json() && !shown.equals(lastShown)) {
-                            printVerdicts(out(), ev);
-                        }
-                        if (!json()) {
-                            out().println("  waiting (" + Durations.human(Duration.between(now, giveUpAt)) + " left before giving up): " + shown);
-                        }
-                        lastShown = shown;
-                        Thread.sleep(pollEvery.toMillis());
-                    }
-                    default -> throw new IllegalStateException("unknown outcome " + attempt.outcome());
+                    Duration left = Duration.between(e.clock().instant(), Instant.ofEpochMilli(st.deadlineMillis));
+                    out().println("  waiting (" + Durations.human(left.isNegative() ? Duration.ZERO : left) + " left before giving up): " + shown);
+                    lastShown = shown;
                 }
             }
         }
@@ -274,21 +322,31 @@ final class PromotionCommands {
         String reason;
 
         @Override
-        int run(Engines e) {
+        int run(Engines e) throws InterruptedException {
             PromotionEngine engine = e.promotions();
-            Promotion p = engine.rollback(environment, artifact, Actor.user(principal()), reason, null, null);
-            Attempt attempt = engine.begin(p.id(), false, principal());
-            if (attempt.outcome() != Attempt.Outcome.STARTED) {
-                if (json()) {
-                    json(doc(attempt.promotion(), attempt.evaluation(), "REFUSED"));
-                } else {
-                    printVerdicts(out(), attempt.evaluation());
-                }
-                throw new RefusedException("rollback " + p.id() + ": " + attempt.evaluation().failed() + attempt.evaluation().waiting());
+            PromotionDriver.State spec = spec(environment, principal(), PromotionDriver.Deploy.AT_ONCE);
+            spec.rollback = true;
+            spec.artifact = artifact;
+            spec.reason = reason;
+            PromotionDriver driver = PromotionDriver.create(e.store(), engine, "cli-" + UUID.randomUUID(), spec, e.clock().instant());
+            Next end = DriveLoop.untilDone(driver, e.clock(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, next -> {}, Duration.ZERO);
+            PromotionDriver.State st = driver.state();
+            PromotionDriver.Outcome outcome = outcome(end, st);
+            if (outcome != PromotionDriver.Outcome.DEPLOYED && outcome != PromotionDriver.Outcome.REFUSED) {
+                throw new IllegalArgumentException(end.why());
             }
-            Promotion done = engine.finish(p.id(), true, principal(), reason);
+            Evaluation ev = new Evaluation(engine.promotion(st.promotionId), st.verdicts);
+            if (outcome == PromotionDriver.Outcome.REFUSED) {
+                if (json()) {
+                    json(doc(ev.promotion(), ev, "REFUSED"));
+                } else {
+                    printVerdicts(out(), ev);
+                }
+                throw new RefusedException("rollback " + st.promotionId + ": " + ev.failed() + ev.waiting());
+            }
+            Promotion done = ev.promotion();
             if (json()) {
-                json(doc(done, attempt.evaluation(), done.status().name()));
+                json(doc(done, ev, done.status().name()));
             } else {
                 out().println("rolled back " + environment + " to " + done.artifact() + " (promotion " + done.id() + ")");
             }

@@ -3,10 +3,16 @@ package io.jenkins.plugins.releaseline.andon;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.PageDecorator;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import io.jenkins.plugins.releaseline.engine.andon.Blocker;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
 import io.jenkins.plugins.releaseline.engine.andon.Origin;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -15,7 +21,9 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 
 /**
  * A red banner on every page while any freeze is active: scope, who, how long ago, the reason (escaped by
- * Jelly), and a link to the Andon page. Reads the board's in-memory snapshot only.
+ * Jelly), and a link to the Andon page. Reads the board's in-memory snapshot only, never the store: while the
+ * store cannot be read it says so ("unavailable since T; freezes shown as of T") above the freezes last read,
+ * and before the board could be read at all it shows no freezes, only that they are unknown.
  */
 @Extension
 public class AndonBanner extends PageDecorator {
@@ -52,9 +60,13 @@ public class AndonBanner extends PageDecorator {
         if (!Jenkins.get().hasPermission(Jenkins.READ)) {
             return List.of();
         }
+        FreezeBoard board = AndonBoard.get().current();
+        if (board == null) {
+            return List.of();
+        }
         List<Blocker> active;
         try {
-            active = AndonBoard.get().board().activeBlockers();
+            active = board.activeBlockers();
         } catch (RuntimeException e) {
             LOGGER.log(Level.FINE, "No Andon banner: the board is unavailable", e);
             return List.of();
@@ -71,5 +83,34 @@ public class AndonBanner extends PageDecorator {
                     b.reason()));
         }
         return lines;
+    }
+
+    /**
+     * Why the freezes shown may be out of date: the store is unavailable since T (and the freezes shown are
+     * those read at T), or the board was never read; null while the board matches the store.
+     */
+    @Restricted(NoExternalUse.class)
+    @CheckForNull
+    public String getStaleNotice() {
+        if (!Jenkins.get().hasPermission(Jenkins.READ)) {
+            return null;
+        }
+        FreezeBoard board = AndonBoard.get().current();
+        if (board == null) {
+            // never read since start-up: say so only when the store is known to be down, not while it opens
+            Optional<Instant> since = ReleaseLineStore.get().availability().unavailableSince();
+            return since.map(t -> Messages.Banner_StoreUnavailableUnknown(at(t))).orElse(null);
+        }
+        Optional<Instant> since = board.staleSince();
+        if (since.isEmpty()) {
+            return null;
+        }
+        String asOf = board.asOf().map(AndonBanner::at).orElse("?");
+        return Messages.Banner_StoreUnavailable(at(since.get()), asOf);
+    }
+
+    private static String at(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS) + " ("
+                + Util.getTimeSpanString(Math.max(0, System.currentTimeMillis() - t.toEpochMilli())) + " ago)";
     }
 }

@@ -10,6 +10,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildWrapperDescriptor;
 import io.jenkins.plugins.releaseline.engine.andon.Decision;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
 import java.io.IOException;
 import jenkins.tasks.SimpleBuildWrapper;
 import org.jenkinsci.Symbol;
@@ -54,10 +55,12 @@ public class AndonBuildWrapper extends SimpleBuildWrapper {
     @Override
     public void setUp(Context context, Run<?, ?> build, TaskListener listener, EnvVars initialEnvironment)
             throws IOException, InterruptedException {
-        AndonBoard holder = AndonBoard.get();
-        Decision d = holder.board().check(AndonWork.of(build, environment), AndonWork.kind(kind));
+        FreezeBoard board = AndonBoard.get().board();
+        Decision d = board.check(AndonWork.of(build, environment), AndonWork.kind(kind));
         if (d.blocked()) {
-            holder.board().noteBlocked(d, build.getExternalizableId());
+            // from Pipeline this runs on the CPS VM thread: the count is written to the store on Timer
+            String work = build.getExternalizableId();
+            jenkins.util.Timer.get().submit(() -> board.noteBlocked(d, work));
             throw new AbortException(d.message());
         }
         listener.getLogger().println(Messages.BuildWrapper_Allowed());

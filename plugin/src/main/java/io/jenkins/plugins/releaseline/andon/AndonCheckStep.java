@@ -119,19 +119,41 @@ public final class AndonCheckStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            Decision d = decide();
-            if (d.allowed()) {
-                getContext().onSuccess(null);
-                return true;
-            }
-            if (!wait) {
-                throw new AbortException(d.message());
-            }
-            deadline = timeoutMinutes == 0 ? 0 : System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(timeoutMinutes);
-            lastMessage = d.message();
-            listener().getLogger().println(Messages.CheckStep_Waiting(d.message()));
-            arm();
+            // On the CPS VM thread: asking the board may open it from the store, and a blocked build is counted
+            // in the store; both happen on Timer.
+            deadline = !wait || timeoutMinutes == 0
+                    ? 0
+                    : System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(timeoutMinutes);
+            Timer.get().submit(this::firstCheck);
             return false;
+        }
+
+        /** On Timer: the first answer; goes on, fails, or starts waiting. */
+        private synchronized void firstCheck() {
+            if (done) {
+                return;
+            }
+            Decision d;
+            try {
+                d = decide();
+            } catch (RuntimeException e) {
+                // no board (the store could not be read since start-up): a deployment is not let through blind
+                done = true;
+                getContext().onFailure(new AbortException(e.getMessage()));
+                return;
+            }
+            if (d.allowed()) {
+                done = true;
+                getContext().onSuccess(null);
+            } else if (!wait) {
+                done = true;
+                getContext().onFailure(new AbortException(d.message()));
+            } else {
+                lastMessage = d.message();
+                listener().getLogger().println(Messages.CheckStep_Waiting(d.message()));
+                arm();
+                getContext().saveState();
+            }
         }
 
         private Decision decide() {
@@ -198,6 +220,10 @@ public final class AndonCheckStep extends Step {
 
         @Override
         public void onResume() {
+            if (!wait) {
+                Timer.get().submit(this::firstCheck);
+                return;
+            }
             // after a restart: the deadline was stored; ask at once, then keep waiting as before
             arm();
             Timer.get().submit(this::recheck);

@@ -6,6 +6,7 @@ import hudson.model.Queue;
 import hudson.model.queue.CauseOfBlockage;
 import hudson.model.queue.QueueTaskDispatcher;
 import io.jenkins.plugins.releaseline.engine.andon.Decision;
+import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
 import io.jenkins.plugins.releaseline.engine.andon.WorkKind;
 import io.jenkins.plugins.releaseline.engine.andon.WorkScope;
 import java.util.logging.Level;
@@ -27,22 +28,26 @@ public class AndonQueueTaskDispatcher extends QueueTaskDispatcher {
         if (!(item.task instanceof Job<?, ?> job)) {
             return null;
         }
+        // Under the queue's lock: the board held in memory only, never the store. Without a board (the store
+        // could not be read since Jenkins started) builds are not held: a dead database must not stop every
+        // build of the controller. A board that cannot reach the store any more keeps holding what it held.
+        FreezeBoard board = AndonBoard.get().current();
+        if (board == null) {
+            return null;
+        }
         Decision decision;
-        AndonBoard holder = AndonBoard.get();
         try {
-            decision = holder.board().check(WorkScope.job(job.getFullName()), WorkKind.BUILD);
-            if (decision.allowed()) {
-                return null;
-            }
-            // counted for the incident timeline off the queue's lock: the first time writes one row
-            Decision blocked = decision;
-            String work = "queue:" + item.getId();
-            Timer.get().submit(() -> holder.board().noteBlocked(blocked, work));
+            decision = board.check(WorkScope.job(job.getFullName()), WorkKind.BUILD);
         } catch (RuntimeException e) {
-            // an unreachable store must not stop every build of the controller
             LOGGER.log(Level.WARNING, "Could not ask the Andon board about " + job.getFullName(), e);
             return null;
         }
+        if (decision.allowed()) {
+            return null;
+        }
+        // counted for the incident timeline off the queue's lock: the first time writes one row
+        String work = "queue:" + item.getId();
+        Timer.get().submit(() -> board.noteBlocked(decision, work));
         return new AndonBlockage(decision);
     }
 

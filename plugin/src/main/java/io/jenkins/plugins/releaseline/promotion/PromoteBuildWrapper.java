@@ -12,21 +12,17 @@ import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.tasks.BuildWrapperDescriptor;
-import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
-import io.jenkins.plugins.releaseline.engine.promotion.Attempt;
-import io.jenkins.plugins.releaseline.engine.promotion.Digest;
-import io.jenkins.plugins.releaseline.engine.promotion.GateVerdict;
-import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
-import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
-import io.jenkins.plugins.releaseline.engine.promotion.PromotionRequest;
-import io.jenkins.plugins.releaseline.engine.promotion.Verdict;
+import io.jenkins.plugins.releaseline.ReleaseLineStore;
+import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
+import io.jenkins.plugins.releaseline.engine.drive.Next;
+import io.jenkins.plugins.releaseline.engine.promotion.PromotionDriver;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import jenkins.model.Jenkins;
 import jenkins.tasks.SimpleBuildWrapper;
-import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -123,6 +119,11 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
         this.timeout = timeout;
     }
 
+    /**
+     * Requests the promotion and waits for its gates here, on the build's executor thread (a freestyle build may
+     * wait there; Pipelines use the {@code promote} step, which waits on {@code Timer}). The build steps then run
+     * as the deploy body; {@link RecordOutcome} reports their result to the driver.
+     */
     @Override
     public void setUp(
             Context context,
@@ -132,128 +133,74 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
             TaskListener listener,
             EnvVars initialEnvironment)
             throws IOException, InterruptedException {
-        if (!build.getParent().hasPermission(PromotionPermissions.PROMOTE)) {
-            throw new AbortException(Messages.PromoteStep_NoPermission(
-                    Jenkins.getAuthentication2().getName(), build.getParent().getFullName()));
-        }
-        String requestedBy = Starter.of(build);
-        String link = Jenkins.get().getRootUrl() == null
-                ? build.getUrl()
-                : Jenkins.get().getRootUrl() + build.getUrl();
-        PromotionEngine engine = PromotionService.get().engine();
-        Promotion p;
-        try {
-            Artifact a =
-                    new Artifact(artifact, initialEnvironment.expand(version), digest(workspace, initialEnvironment));
-            p = engine.request(new PromotionRequest(
-                    to,
-                    a,
-                    branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment),
-                    build.getParent().getFullName(),
-                    link,
-                    requestedBy,
-                    Starter.groups(requestedBy)));
-        } catch (IllegalArgumentException e) {
-            throw new AbortException(e.getMessage());
-        }
-        PromotionRunAction.record(build, p.id());
-        listener.getLogger()
-                .println(Messages.PromoteStep_Requested(
-                        String.valueOf(p.id()), p.artifact().toString(), p.environment()));
-        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(Math.max(0, timeout));
-        String last = null;
-        try {
-            while (true) {
-                Attempt attempt = engine.begin(p.id(), wait, requestedBy);
-                String text = attempt.evaluation().verdicts().stream()
-                        .map(v -> "  " + v.verdict() + "  " + v.gate() + ": " + v.reason())
-                        .collect(Collectors.joining("\n"));
-                if (!text.equals(last)) {
-                    listener.getLogger()
-                            .println(Messages.PromoteStep_Gates(String.valueOf(p.id()), p.environment()) + "\n" + text);
-                    last = text;
-                }
-                if (attempt.outcome() == Attempt.Outcome.STARTED) {
-                    break;
-                }
-                if (attempt.outcome() == Attempt.Outcome.REFUSED) {
-                    throw new AbortException(Messages.PromoteStep_Refused(
-                                    String.valueOf(p.id()), p.artifact().toString(), p.environment())
-                            + "\n"
-                            + attempt.evaluation().verdicts().stream()
-                                    .filter(v -> v.verdict() != Verdict.PASS)
-                                    .map(v -> "  - " + v.gate() + ": " + v.reason())
-                                    .collect(Collectors.joining("\n")));
-                }
-                if (System.currentTimeMillis() >= deadline) {
-                    String why = Messages.PromoteStep_TimedOut(
-                            timeout,
-                            attempt.evaluation().waiting().stream()
-                                    .map(GateVerdict::gate)
-                                    .collect(Collectors.joining(", ")));
-                    engine.cancel(p.id(), requestedBy, why);
-                    throw new AbortException(why);
-                }
-                Thread.sleep(
-                        Math.min(PromoteStepExecution.pollMillis, Math.max(1, deadline - System.currentTimeMillis())));
+        PromotionSpec spec = new PromotionSpec(false, to, artifact, initialEnvironment.expand(version), file, digest,
+                null, null, wait, timeout);
+        spec.check(build, true);
+        PromotionSpec.Origin origin = new PromotionSpec.Origin(
+                build, branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment));
+        PromotionDriver driver = PromotionDriver.create(
+                ReleaseLineStore.get().store(),
+                PromotionService.get().engine(),
+                "build-" + UUID.randomUUID(),
+                spec.state(origin, digest(workspace, initialEnvironment), true),
+                Instant.now());
+        String[] report = {null};
+        boolean[] announced = {false};
+        Next next = DriveLoop.untilBody(driver, Clock.systemUTC(), DriveLoop.THREAD_SLEEPER, n -> {
+            PromotionDriver.State st = driver.state();
+            if (!announced[0] && st.promotionId != 0) {
+                announced[0] = PromotionSpec.announce(build, listener, st);
             }
-        } catch (InterruptedException e) {
-            engine.cancel(p.id(), requestedBy, Messages.PromoteStep_Stopped("the build was aborted"));
-            throw e;
+            report[0] = PromotionSpec.show(listener, st, report[0]);
+        }, Duration.ofMinutes(5));
+        if (Thread.interrupted()) {
+            throw new InterruptedException(next.why());
         }
-        context.env("RELEASE_LINE_ENVIRONMENT", p.environment());
-        context.env("RELEASE_LINE_ARTIFACT", p.artifact().name());
-        context.env("RELEASE_LINE_VERSION", p.artifact().version());
-        context.env("RELEASE_LINE_DIGEST", p.artifact().digest().value());
-        context.setDisposer(new RecordOutcome(p.id(), requestedBy));
-        listener.getLogger().println(Messages.PromoteStep_Deploying(p.artifact().toString(), p.environment()));
+        if (!(next instanceof Next.RunBody body)) {
+            throw new AbortException(next.why());
+        }
+        body.environment().forEach(context::env);
+        context.setDisposer(new RecordOutcome(driver.id()));
+        listener.getLogger().println(body.why());
     }
 
-    private Digest digest(FilePath workspace, EnvVars env) throws IOException, InterruptedException {
+    private String digest(FilePath workspace, EnvVars env) throws IOException, InterruptedException {
         if (digest != null) {
-            return Digest.parse(env.expand(digest));
+            return env.expand(digest);
         }
         if (file == null) {
             throw new AbortException(Messages.PromoteStep_NeedsDigest());
         }
-        FilePath f = workspace.child(env.expand(file));
-        if (!f.exists()) {
+        String value = workspace.child(env.expand(file)).act(new FileSha256());
+        if (value == null) {
             throw new AbortException(Messages.PromoteStep_NoFile(file, workspace.getRemote()));
         }
-        try (InputStream in = f.read()) {
-            return Digest.of(in);
-        }
+        return value;
     }
 
-    /** Records deployed or failed from the build's result when the wrapped build steps end, and frees the lock. */
+    /** Reports the wrapped build steps' result to the driver, which records deployed or failed and frees the lock. */
     static final class RecordOutcome extends Disposer {
         private static final long serialVersionUID = 1L;
-        private final long promotionId;
-        private final String principal;
+        private final String driverId;
 
-        RecordOutcome(long promotionId, String principal) {
-            this.promotionId = promotionId;
-            this.principal = principal;
+        RecordOutcome(String driverId) {
+            this.driverId = driverId;
         }
 
         @Override
-        public void tearDown(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener) {
+        public void tearDown(Run<?, ?> build, FilePath workspace, Launcher launcher, TaskListener listener)
+                throws IOException, InterruptedException {
             Result result = build.getResult();
             boolean ok = result == null || result.isBetterOrEqualTo(Result.SUCCESS);
-            Promotion p = PromotionService.get()
-                    .engine()
-                    .finish(promotionId, ok, principal, ok ? null : "build result " + result);
-            listener.getLogger()
-                    .println(
-                            ok
-                                    ? Messages.PromoteStep_Deployed(p.artifact().toString(), p.environment())
-                                    : Messages.PromoteStep_Failed(
-                                            p.artifact().toString(), p.environment(), String.valueOf(result)));
+            PromotionDriver driver = DeployCallback.driver(driverId);
+            driver.bodyFinished(driver.state().bodyId, ok, ok ? null : "build result " + result);
+            Next end = DriveLoop.untilDone(
+                    driver, Clock.systemUTC(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, n -> {}, Duration.ofMinutes(5));
+            listener.getLogger().println(end.why());
         }
     }
 
     @Extension
-    @Symbol("promoteToEnvironment")
     public static class DescriptorImpl extends BuildWrapperDescriptor {
 
         @Override

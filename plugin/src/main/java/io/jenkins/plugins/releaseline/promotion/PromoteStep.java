@@ -106,7 +106,7 @@ public class PromoteStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new PromoteStepExecution(context, PromoteStepExecution.Spec.of(this));
+        return new PromoteStepExecution(context, new PromotionSpec(false, to, artifact, version, file, digest, branch, null, wait, timeout));
     }
 
     @Extension

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
  * This controller's promotion engine over the Release Line store, made again when the store is reopened, with the
@@ -71,7 +70,7 @@ public class PromotionService {
 
     /** Tells waiting {@code promote} steps to look at their gates now (after an approval, say) instead of at their next poll. */
     static void nudgeWaitingSteps() {
-        StepExecution.acceptAll(PromoteStepExecution.class, PromoteStepExecution::pollSoon);
+        WaitingPromotions.wakeAll();
     }
 
     private static FreezeCheck freezeCheck() {

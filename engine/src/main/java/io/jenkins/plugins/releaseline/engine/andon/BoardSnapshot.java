@@ -21,13 +21,22 @@ final class BoardSnapshot {
     /** When the snapshot goes stale by itself (an expiry, a window opening or closing); millis, MAX if never. */
     final long validUntilMillis;
     final List<Blocker> active;
+    /** When the freezes it shows were read from the store; null if never. */
+    final Instant readAt;
+    /** Since when the store could not be read, so that the freezes shown may be out of date; null if current. */
+    final Instant staleSince;
+    /** Why the store could not be read; null if current. */
+    final String staleBecause;
     private final ActiveEntry[] everything;
     private final Map<String, ActiveEntry[]> byEnvironment;
     private final PrefixIndex byPrefix;
 
-    private BoardSnapshot(Instant builtAt, long validUntilMillis, List<ActiveEntry> entries) {
+    private BoardSnapshot(Instant builtAt, long validUntilMillis, List<ActiveEntry> entries, BoardState state) {
         this.builtAt = builtAt;
         this.validUntilMillis = validUntilMillis;
+        this.readAt = state.readAt();
+        this.staleSince = state.staleSince();
+        this.staleBecause = state.staleBecause();
         List<Blocker> blockers = new ArrayList<>();
         List<ActiveEntry> all = new ArrayList<>();
         Map<String, List<ActiveEntry>> env = new HashMap<>();
@@ -81,7 +90,11 @@ final class BoardSnapshot {
             entries.add(new ActiveEntry(b, null, state.windowOverridesSince(w.name(), opened)));
         }
         entries.sort(Comparator.comparing((ActiveEntry e) -> e.blocker.since()).thenComparing(e -> e.blocker.key()));
-        return new BoardSnapshot(now, validUntil, entries);
+        return new BoardSnapshot(now, validUntil, entries, state);
+    }
+
+    boolean isStale() {
+        return staleSince != null;
     }
 
     boolean isEmpty() {
@@ -162,10 +175,28 @@ final class BoardSnapshot {
         return more;
     }
 
-    /** What the store holds about the open freezes: the rows and the builds overrides let through. */
-    record BoardState(List<Freeze> open, Map<Long, Set<String>> overrides, List<WindowOverride> windowOverrides) {
+    /**
+     * What the store holds about the open freezes: the rows and the builds overrides let through, as read at
+     * {@code readAt}; {@code staleSince} is set while the store cannot be read again (the rows are kept).
+     */
+    record BoardState(List<Freeze> open, Map<Long, Set<String>> overrides, List<WindowOverride> windowOverrides,
+            Instant readAt, Instant staleSince, String staleBecause) {
 
         static final BoardState EMPTY = new BoardState(List.of(), Map.of(), List.of());
+
+        BoardState(List<Freeze> open, Map<Long, Set<String>> overrides, List<WindowOverride> windowOverrides) {
+            this(open, overrides, windowOverrides, null, null, null);
+        }
+
+        /** The same rows, read at {@code at}. */
+        BoardState readAt(Instant at) {
+            return new BoardState(open, overrides, windowOverrides, at, null, null);
+        }
+
+        /** The same rows, no longer known to match the store since {@code since} (kept if already stale). */
+        BoardState stale(Instant since, String because) {
+            return new BoardState(open, overrides, windowOverrides, readAt, staleSince == null ? since : staleSince, because);
+        }
 
         Set<String> overridesOf(long freezeId) {
             return overrides.getOrDefault(freezeId, Set.of());

@@ -7,7 +7,9 @@ import io.jenkins.plugins.releaseline.engine.store.ChangeSignals;
 import io.jenkins.plugins.releaseline.engine.store.ChangeWatcher;
 import io.jenkins.plugins.releaseline.engine.store.Inputs;
 import io.jenkins.plugins.releaseline.engine.store.Store;
+import io.jenkins.plugins.releaseline.engine.store.StoreAvailability;
 import io.jenkins.plugins.releaseline.engine.store.StoreException;
+import io.jenkins.plugins.releaseline.engine.store.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -39,6 +41,12 @@ import java.util.logging.Logger;
  * within one {@link ChangeWatcher} poll on the other controllers sharing the database. The snapshot also
  * knows when it goes stale by itself (an expiry, a window opening or closing) and is rebuilt then, and
  * listeners hear of it, so that work held back by a window goes on by itself when the window closes.
+ *
+ * <p>The questions of the hot path ({@link #check}, {@link #activeBlockers()}, {@link #isLineStopped()}) never
+ * wait for the database: they answer from the last snapshot. When the store cannot be read (a reload fails,
+ * or the store's {@link StoreAvailability} reports it down) the snapshot is kept and marked stale since
+ * then; the board's own timer thread reads the store again under the breaker's backoff and catches up as
+ * soon as the store answers.
  */
 public final class FreezeBoard implements AutoCloseable {
 
@@ -66,6 +74,20 @@ public final class FreezeBoard implements AutoCloseable {
     private volatile BoardSnapshot.BoardState state = BoardSnapshot.BoardState.EMPTY;
     private volatile BoardSnapshot snapshot;
     private ScheduledFuture<?> pending;
+    private final Object retryLock = new Object();
+    private ScheduledFuture<?> retry;
+    private final StoreAvailability.Listener availabilityListener = new StoreAvailability.Listener() {
+        @Override
+        public void unavailable(Instant since, String error) {
+            // on the thread that found out, maybe a caller's: hand the work to the board's own thread
+            submit(() -> markStale(since, error));
+        }
+
+        @Override
+        public void available() {
+            submit(FreezeBoard.this::catchUp);
+        }
+    };
 
     public FreezeBoard(Store store, AuditTrail audit, Clock clock, AndonPermissions permissions) {
         this.store = Objects.requireNonNull(store, "store");
@@ -77,7 +99,17 @@ public final class FreezeBoard implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        reload();
+        // the first read must succeed: a board that never saw the store has nothing to answer from
+        Instant now = clock.instant();
+        try {
+            synchronized (reloadLock) {
+                loaded(read(now).readAt(now));
+            }
+        } catch (RuntimeException e) {
+            timer.shutdownNow();
+            throw e;
+        }
+        store.availability().addListener(availabilityListener);
     }
 
     /** Rebuilds the snapshot whenever another controller changes the board. */
@@ -136,6 +168,10 @@ public final class FreezeBoard implements AutoCloseable {
             }
             try {
                 store.inTransaction(c -> FreezeRows.insertBlocked(c, b.freezeId(), workId, now));
+            } catch (StoreUnavailableException e) {
+                // counted when it is held back again after the store is back
+                countedBlocked.remove(b.freezeId() + "\n" + workId);
+                LOGGER.log(Level.FINE, "Blocked work not counted for " + b.key(), e);
             } catch (StoreException e) {
                 // Another controller counted the same work at the same moment; the count is right either way.
                 LOGGER.log(Level.FINE, "Blocked work not counted for " + b.key(), e);
@@ -429,22 +465,111 @@ public final class FreezeBoard implements AutoCloseable {
 
     // ---------------------------------------------------------------- snapshot
 
-    /** Reads the board from the store and rebuilds the snapshot (also after changes made elsewhere). */
+    /**
+     * Reads the board from the store and rebuilds the snapshot (also after changes made elsewhere). If the
+     * store cannot be read, keeps the snapshot, marks it stale and tries again on the board's own thread
+     * under the store's backoff; it does not throw.
+     */
     public void reload() {
         // One reload at a time: a read that starts later sees at least as much as an earlier one, so a
         // slow reload (the watcher's) can never put back a state older than a local change just made.
         synchronized (reloadLock) {
             Instant now = clock.instant();
-            BoardSnapshot.BoardState loaded = store.read(c -> new BoardSnapshot.BoardState(FreezeRows.open(c),
-                    FreezeRows.openOverrides(c), FreezeRows.windowOverridesSince(c, now.minus(WINDOW_OVERRIDE_MEMORY))));
-            state = loaded;
-            Set<String> open = new java.util.HashSet<>();
-            for (Freeze f : loaded.open()) {
-                open.add(Long.toString(f.id()));
+            BoardSnapshot.BoardState loaded;
+            try {
+                loaded = read(now).readAt(now);
+            } catch (StoreException e) {
+                LOGGER.log(Level.FINE, "The Andon board could not be read; answering from the snapshot of " + state.readAt(), e);
+                markStale(store.availability().unavailableSince().orElse(now),
+                        e instanceof StoreUnavailableException u ? u.error() : e.getMessage());
+                return;
             }
-            countedBlocked.removeIf(k -> !open.contains(k.substring(0, k.indexOf('\n'))));
-            rebuild(true);
+            loaded(loaded);
         }
+    }
+
+    private BoardSnapshot.BoardState read(Instant now) {
+        return store.read(c -> new BoardSnapshot.BoardState(FreezeRows.open(c),
+                FreezeRows.openOverrides(c), FreezeRows.windowOverridesSince(c, now.minus(WINDOW_OVERRIDE_MEMORY))));
+    }
+
+    private void loaded(BoardSnapshot.BoardState loaded) {
+        state = loaded;
+        Set<String> open = new java.util.HashSet<>();
+        for (Freeze f : loaded.open()) {
+            open.add(Long.toString(f.id()));
+        }
+        countedBlocked.removeIf(k -> !open.contains(k.substring(0, k.indexOf('\n'))));
+        rebuild(true);
+    }
+
+    /** Keeps the freezes last read, marked as possibly out of date since {@code since}, and tries again later. */
+    private void markStale(Instant since, String error) {
+        synchronized (reloadLock) {
+            if (state.staleSince() == null) {
+                LOGGER.log(Level.WARNING, "The Andon board cannot read the store since {0}; answering from the freezes read at {1}: {2}",
+                        new Object[] {since, state.readAt(), error});
+                state = state.stale(since, error);
+                rebuild(true);
+            }
+        }
+        scheduleRetry();
+    }
+
+    /** While stale: one reload on the board's thread when the store's breaker next lets a caller try. */
+    private void scheduleRetry() {
+        synchronized (retryLock) {
+            if (retry != null && !retry.isDone() || timer.isShutdown()) {
+                return;
+            }
+            StoreAvailability availability = store.availability();
+            // an error that is not the store being down (a bad row, say) is tried again once a second
+            long delay = availability.isAvailable() ? 1_000 : Math.max(20, availability.untilNextAttempt().toMillis());
+            try {
+                retry = timer.schedule(this::catchUp, delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    private void catchUp() {
+        synchronized (retryLock) {
+            retry = null;
+        }
+        if (state.staleSince() != null) {
+            reload();
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            timer.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing to keep up to date
+        }
+    }
+
+    // ---------------------------------------------------------------- freshness (cheap; for banners and monitors)
+
+    /** Whether the freezes shown may be out of date because the store could not be read since {@link #staleSince()}. */
+    public boolean isStale() {
+        return snapshot.isStale();
+    }
+
+    /** Since when the store could not be read; empty while the snapshot matches the store. */
+    public Optional<Instant> staleSince() {
+        return Optional.ofNullable(snapshot.staleSince);
+    }
+
+    /** Why the store could not be read; empty while the snapshot matches the store. */
+    public Optional<String> staleReason() {
+        return Optional.ofNullable(snapshot.staleBecause);
+    }
+
+    /** When the freezes the board answers from were read from the store ("freezes shown as of T"). */
+    public Optional<Instant> asOf() {
+        return Optional.ofNullable(snapshot.readAt);
     }
 
     /** Rebuilds if an expiry or a window edge has passed; the timer calls this, and tests with a moved clock. */
@@ -507,6 +632,7 @@ public final class FreezeBoard implements AutoCloseable {
 
     @Override
     public void close() {
+        store.availability().removeListener(availabilityListener);
         timer.shutdownNow();
     }
 

@@ -104,6 +104,16 @@ public final class PromotionEngine {
 
     /** Records a promotion attempt. Checks the environment and the request before writing anything. */
     public Promotion request(PromotionRequest request) {
+        return request(request, (c, p) -> {});
+    }
+
+    /** Work done in the transaction that records a new promotion (a driver records the promotion's id). */
+    interface AlsoInTransaction {
+        void run(Connection c, Promotion p) throws SQLException;
+    }
+
+    /** {@link #request(PromotionRequest)}, with {@code also} committed in the same transaction. */
+    Promotion request(PromotionRequest request, AlsoInTransaction also) {
         Objects.requireNonNull(request, "request");
         checkPromoter(environments().require(request.environment()), request.requester());
         return store.inTransaction(c -> {
@@ -112,6 +122,7 @@ public final class PromotionEngine {
             PromotionLedger.recordLineage(c, p.artifact(), p.id(), now);
             PromotionLedger.appendEvent(c, p, LedgerKind.REQUESTED, p.requestedBy(), now, null, null);
             record(c, p.requestedBy(), "promotion.request", p, "requested " + p.artifact() + " to " + p.environment(), null);
+            also.run(c, p);
             return p;
         });
     }
@@ -392,6 +403,12 @@ public final class PromotionEngine {
      * rollback then goes through {@link #begin} (which checks only the deploy lock) and {@link #finish}.
      */
     public Promotion rollback(String environment, String artifact, Actor actor, String reason, String jobPath, String buildLink) {
+        return rollback(environment, artifact, actor, reason, jobPath, buildLink, (c, p) -> {});
+    }
+
+    /** {@link #rollback(String, String, Actor, String, String, String)}, with {@code also} in the same transaction. */
+    Promotion rollback(String environment, String artifact, Actor actor, String reason, String jobPath, String buildLink,
+                       AlsoInTransaction also) {
         Objects.requireNonNull(actor, "actor");
         Environment env = environments().require(environment);
         checkPromoter(env, actor);
@@ -409,6 +426,7 @@ public final class PromotionEngine {
             Promotion p = PromotionLedger.insert(c, r, true, note, now, store.controllerId());
             PromotionLedger.appendEvent(c, p, LedgerKind.REQUESTED, actor.id(), now, note, null);
             record(c, actor.id(), "promotion.rollback", p, note, null);
+            also.run(c, p);
             return p;
         });
     }

@@ -61,6 +61,9 @@ public final class ChangeWatcher implements AutoCloseable {
                     notifyListeners(e.getKey());
                 }
             }
+        } catch (StoreUnavailableException e) {
+            // said once by StoreAvailability when the store went down, not at every poll
+            LOGGER.log(Level.FINE, "Could not poll the store for changes made by other controllers", e);
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not poll the store for changes made by other controllers", e);
         }

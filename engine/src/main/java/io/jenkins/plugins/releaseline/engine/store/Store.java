@@ -5,7 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
@@ -38,14 +40,31 @@ public final class Store implements AutoCloseable {
      */
     static final String H2_DURABLE_COMMIT = "CHECKPOINT";
 
-    private final StoreSettings settings;
-    private final HikariDataSource dataSource;
-    private final String durableCommit;
+    /**
+     * How long a caller waits for a pooled connection, and how long the pool waits for a connection's check,
+     * before giving up: a dead database answers within seconds instead of Hikari's default 30.
+     */
+    static final long CONNECTION_TIMEOUT_MILLIS = 2_000;
+    static final long VALIDATION_TIMEOUT_MILLIS = 1_000;
+    /** PostgreSQL: seconds for the TCP connect, for connect plus login, and for any one read from the server. */
+    static final int PG_CONNECT_TIMEOUT_SECONDS = 2;
+    static final int PG_LOGIN_TIMEOUT_SECONDS = 3;
+    /** Every statement of the store is short (docs/benchmarks.md); a read stuck this long is a dead server. */
+    static final int PG_SOCKET_TIMEOUT_SECONDS = 10;
+    /** H2 over TCP: milliseconds for any one read from the server (its connect timeout is 2 s already). */
+    static final int H2_NETWORK_TIMEOUT_MILLIS = 10_000;
 
-    private Store(StoreSettings settings, HikariDataSource dataSource) {
+    private final StoreSettings settings;
+    private volatile HikariDataSource dataSource;
+    private boolean closed;
+    private final String durableCommit;
+    private final StoreAvailability availability;
+
+    private Store(StoreSettings settings, HikariDataSource dataSource, StoreAvailability availability) {
         this.settings = settings;
         this.dataSource = dataSource;
         this.durableCommit = settings.dialect() == Dialect.H2 ? H2_DURABLE_COMMIT : null;
+        this.availability = availability;
     }
 
     /**
@@ -53,6 +72,33 @@ public final class Store implements AutoCloseable {
      * one PostgreSQL database: Flyway serialises them on an advisory lock, and a re-run applies nothing.
      */
     public static Store open(StoreSettings settings) {
+        return open(settings, new StoreAvailability(Clock.systemUTC()));
+    }
+
+    /**
+     * Opens the store under {@code availability}'s breaker: while the database is known to be down and it is
+     * not yet time to try again, fails at once with "Release Line store unavailable since T: error";
+     * otherwise one attempt, bounded by the connect timeouts above. The open store keeps using the breaker.
+     *
+     * @throws StoreUnavailableException if the database cannot be reached, refuses the login, or the schema
+     *     cannot be brought up to date (the message says which)
+     */
+    public static Store open(StoreSettings settings, StoreAvailability availability) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(availability, "availability");
+        return availability.attemptToOpen(() -> {
+            HikariDataSource ds = dataSource(settings);
+            try {
+                migrate(ds);
+            } catch (RuntimeException e) {
+                ds.close();
+                throw e;
+            }
+            return new Store(settings, ds, availability);
+        });
+    }
+
+    private static HikariDataSource dataSource(StoreSettings settings) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("release-line-" + settings.controllerId());
         config.setJdbcUrl(jdbcUrlWithDefaults(settings));
@@ -62,27 +108,25 @@ public final class Store implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setAutoCommit(false);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        config.setConnectionTimeout(30_000);
-        config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        config.setValidationTimeout(VALIDATION_TIMEOUT_MILLIS);
+        // One connection attempt when the pool starts, failing the open at once if the database is not there.
+        config.setInitializationFailTimeout(1);
         // The drivers are in this jar's class loader, which in Jenkins is not the context class loader.
         config.setDriverClassName(settings.dialect() == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver");
-        HikariDataSource ds = new HikariDataSource(config);
-        try {
-            migrate(ds);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new Store(settings, ds);
+        return new HikariDataSource(config);
     }
 
-    private static String jdbcUrlWithDefaults(StoreSettings settings) {
+    static String jdbcUrlWithDefaults(StoreSettings settings) {
         String url = settings.jdbcUrl();
         if (settings.dialect() != Dialect.H2) {
-            return url;
+            return postgresUrlWithTimeouts(url);
         }
         String upper = url.toUpperCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder(url);
+        if ((upper.startsWith("JDBC:H2:TCP:") || upper.startsWith("JDBC:H2:SSL:")) && !upper.contains("NETWORK_TIMEOUT")) {
+            sb.append(";NETWORK_TIMEOUT=").append(H2_NETWORK_TIMEOUT_MILLIS);
+        }
         // No background delay before a commit is written; with CHECKPOINT SYNC after each change (see
         // inTransaction), an acknowledged change survives the process being killed; see docs/durability.md.
         if (!upper.contains("WRITE_DELAY")) {
@@ -96,6 +140,25 @@ public final class Store implements AutoCloseable {
         // some 30 MiB of pages, which the default cache keeps evicting (docs/benchmarks.md, telemetry).
         if (!upper.contains("CACHE_SIZE")) {
             sb.append(";CACHE_SIZE=65536");
+        }
+        return sb.toString();
+    }
+
+    /** Adds the connect, login and read timeouts the URL does not set itself. */
+    private static String postgresUrlWithTimeouts(String url) {
+        StringBuilder sb = new StringBuilder(url);
+        String lower = url.toLowerCase(Locale.ROOT);
+        char sep = url.indexOf('?') < 0 ? '?' : '&';
+        String[][] defaults = {
+            {"connecttimeout", "connectTimeout", Integer.toString(PG_CONNECT_TIMEOUT_SECONDS)},
+            {"logintimeout", "loginTimeout", Integer.toString(PG_LOGIN_TIMEOUT_SECONDS)},
+            {"sockettimeout", "socketTimeout", Integer.toString(PG_SOCKET_TIMEOUT_SECONDS)},
+        };
+        for (String[] d : defaults) {
+            if (!lower.contains(d[0] + "=")) {
+                sb.append(sep).append(d[1]).append('=').append(d[2]);
+                sep = '&';
+            }
         }
         return sb.toString();
     }
@@ -128,6 +191,11 @@ public final class Store implements AutoCloseable {
         return settings.controllerId();
     }
 
+    /** Whether the database can be reached now, since when it cannot, and the last error. */
+    public StoreAvailability availability() {
+        return availability;
+    }
+
     /** For read-only queries that need no transaction of their own; writes go through {@link #inTransaction}. */
     public DataSource dataSource() {
         return dataSource;
@@ -139,6 +207,10 @@ public final class Store implements AutoCloseable {
      * so {@code work} must not have effects outside the connection.
      */
     public <T> T inTransaction(TransactionWork<T> work) {
+        return availability.attempt(() -> transaction(work), this::reconnect);
+    }
+
+    private <T> T transaction(TransactionWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 try {
@@ -165,19 +237,60 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Runs a read on a pooled connection; nothing it does is committed. */
+    /**
+     * Runs a read on a pooled connection; nothing it does is committed.
+     *
+     * @throws StoreUnavailableException at once while the database is known to be down
+     */
     public <T> T read(TransactionWork<T> work) {
+        return availability.attempt(() -> readOnly(work), this::reconnect);
+    }
+
+    private <T> T readOnly(TransactionWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
+            T result;
             try {
-                return work.run(c);
-            } finally {
-                c.rollback();
-                c.setReadOnly(false);
+                result = work.run(c);
+            } catch (SQLException | RuntimeException e) {
+                // the read's own error says why (a lost connection, say), not the clean-up's after it
+                rollbackQuietly(c, e);
+                throw e;
             }
+            c.rollback();
+            c.setReadOnly(false);
+            return result;
         } catch (SQLException e) {
             throw new StoreException("Store read failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The retry while the database is down: a pool that has seen its database go away retries on its own
+     * with a backoff of up to 5 s (Hikari's), so a database that came back would wait for it. A fresh pool
+     * connects at once, or fails at once (bounded by the connect timeouts); on success it replaces the old
+     * one, which is closed in the background (closing waits for its connections).
+     */
+    private void reconnect() {
+        HikariDataSource fresh = dataSource(settings);
+        HikariDataSource old;
+        synchronized (this) {
+            if (closed) {
+                fresh.close();
+                throw new StoreException("The Release Line store is closed");
+            }
+            old = dataSource;
+            dataSource = fresh;
+        }
+        Thread closer = new Thread(() -> {
+            try {
+                old.close();
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.FINE, "The replaced connection pool did not close cleanly", e);
+            }
+        }, "release-line-store-close-" + settings.controllerId());
+        closer.setDaemon(true);
+        closer.start();
     }
 
     static boolean isTransient(SQLException e) {
@@ -207,7 +320,8 @@ public final class Store implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         dataSource.close();
     }
 

@@ -42,6 +42,40 @@ public final class PostgresServer {
         return shared;
     }
 
+    /**
+     * A server of the caller's own, for a test that stops and starts it ({@link #pause()}, {@link #resume()});
+     * the caller stops it for good with {@link #close()}.
+     */
+    public static PostgresServer startPrivate() {
+        return start();
+    }
+
+    /** Stops the server (connections are cut); {@link #resume()} starts it again on the same port. */
+    public void pause() {
+        try {
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w", "stop"), isRoot());
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not stop PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    public void resume() {
+        try {
+            startIn(bin, dir, port, isRoot());
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start PostgreSQL again: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops a server of {@link #startPrivate()} and deletes its files. */
+    public void close() {
+        stop();
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
     public int port() {
         return port;
     }
@@ -77,13 +111,17 @@ public final class PostgresServer {
             }
             run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
                     "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"), root);
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                    dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                    "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c max_connections=200", "start"), root);
+            startIn(bin, dir, port, root);
             return new PostgresServer(bin, dir, port);
         } catch (IOException e) {
             throw new IllegalStateException("Could not start PostgreSQL for the tests: " + e.getMessage(), e);
         }
+    }
+
+    private static void startIn(Path bin, Path dir, int port, boolean root) throws IOException {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c max_connections=200", "start"), root);
     }
 
     private void stop() {

@@ -6,13 +6,18 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
-import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.HealthCheck;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenDriver;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPlan;
+import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
+import io.jenkins.plugins.releaseline.rollout.router.RouterDefinition;
+import io.jenkins.plugins.releaseline.rollout.router.TrafficRouters;
 import java.io.Serializable;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -117,11 +122,49 @@ public class BlueGreenDeployStep extends Step implements Serializable {
         return environment != null ? environment : router;
     }
 
-    /** The switch options, checked by the engine (a bad value throws IllegalArgumentException naming the field). */
-    BlueGreenController.SwitchOptions switchOptions(String targetColour) {
-        HealthCheck front = frontCheck == null ? null : frontCheck.toHealthCheck(null, targetColour);
-        return new BlueGreenController.SwitchOptions(
-                steps, Duration.ofSeconds(stepPauseSeconds), Duration.ofMinutes(keepWarmMinutes), front);
+    /** What the engine's driver is to do; it checks every value (IllegalArgumentException naming the field). */
+    BlueGreenPlan plan(String principal, Map<String, String> targetUrls) {
+        return new BlueGreenPlan(
+                effectiveEnvironment(),
+                version,
+                principal,
+                true,
+                targetUrls,
+                healthCheck.toCheck(),
+                frontCheck == null ? null : frontCheck.toCheck(),
+                steps,
+                stepPauseSeconds * 1000L,
+                keepWarmMinutes * 60_000L);
+    }
+
+    /**
+     * The engine's driver of one rollout of this step, created on first use (a repeated create finds the one made
+     * before); {@code stopReason}, when set, is handed to it.
+     */
+    BlueGreenDriver driver(String driverId, String principal, Run<?, ?> run, String stopReason) throws AbortException {
+        RouterDefinition def = TrafficRouters.get().router(router);
+        if (def == null) {
+            throw new AbortException(Messages.BlueGreenDeployStep_UnknownRouter(router));
+        }
+        TrafficRouter r = def.toRouter(run, null);
+        try {
+            BlueGreenDriver d = BlueGreenDriver.create(RolloutEngine.store(), RolloutEngine.audit(), Clock.systemUTC(), driverId, r,
+                    plan(principal, def.targetUrlMap()));
+            if (stopReason != null) {
+                d.requestStop(stopReason);
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /** What the routing code returned, as the split text the engine reads: {@code "blue=0,green=100"} or a map. */
+    static String report(Object result) {
+        if (result instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        }
+        return result == null ? null : result.toString();
     }
 
     @Override

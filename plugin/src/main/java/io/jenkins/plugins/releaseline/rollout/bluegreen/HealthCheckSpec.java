@@ -1,20 +1,18 @@
 package io.jenkins.plugins.releaseline.rollout.bluegreen;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
-import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.HealthCheck;
+import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPlan;
 import java.io.Serializable;
-import java.time.Duration;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * The {@code healthCheck: [url: ..., expect: 200, ...]} argument of {@code blueGreenDeploy}; the engine's
- * {@link HealthCheck} checks every value.
+ * {@code HealthCheck} checks every value.
  */
 public class HealthCheckSpec extends AbstractDescribableImpl<HealthCheckSpec> implements Serializable {
 
@@ -92,26 +90,17 @@ public class HealthCheckSpec extends AbstractDescribableImpl<HealthCheckSpec> im
         this.deadlineSeconds = deadlineSeconds;
     }
 
-    /**
-     * The engine's check. {@code {color}} in the url becomes {@code colour}; without a url, {@code defaultUrl} (the
-     * colour's direct URL from the router definition) is checked.
-     *
-     * @throws IllegalArgumentException naming the field, for a missing url or a value out of range
-     */
+    /** The check as the engine's driver stores it; the driver checks every value when the rollout is created. */
     @NonNull
-    HealthCheck toHealthCheck(@CheckForNull String defaultUrl, @NonNull String colour) {
-        String u = url != null ? url : defaultUrl;
-        if (u == null) {
-            throw new IllegalArgumentException(
-                    "healthCheck.url: give the URL to check, or a targetUrls entry for " + colour + " in the router");
-        }
-        HealthCheck check = HealthCheck.of(u.replace("{color}", colour), expect)
-                .withConsecutive(consecutive)
-                .withTiming(
-                        Duration.ofSeconds(intervalSeconds),
-                        Duration.ofSeconds(timeoutSeconds),
-                        Duration.ofSeconds(deadlineSeconds));
-        return body == null ? check : check.withBody(body);
+    BlueGreenPlan.Check toCheck() {
+        return new BlueGreenPlan.Check(
+                url,
+                expect,
+                body,
+                consecutive,
+                intervalSeconds * 1000L,
+                timeoutSeconds * 1000L,
+                deadlineSeconds * 1000L);
     }
 
     @Extension

@@ -15,11 +15,11 @@ import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.router.RouterException;
 import java.util.Optional;
 import java.util.Set;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -56,10 +56,17 @@ public class RollbackStep extends Step {
         return new Execution(context, environment, reason);
     }
 
-    private static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+    /**
+     * One switch back, on a Timer thread (never on the CPS VM thread): the router's calls have their own connect and read
+     * timeouts, so the task is bounded. After a restart it runs again (rolling back what is rolled back already is refused
+     * by name).
+     */
+    private static final class Execution extends StepExecution {
         private static final long serialVersionUID = 1L;
         private final String environment;
         private final String reason;
+        private String principal;
+        private volatile boolean over;
 
         Execution(StepContext context, String environment, String reason) {
             super(context);
@@ -68,7 +75,41 @@ public class RollbackStep extends Step {
         }
 
         @Override
-        protected String run() throws Exception {
+        public boolean start() throws Exception {
+            principal = RolloutEngine.principal(getContext().get(Run.class));
+            Timer.get().submit(this::rollBack);
+            return false;
+        }
+
+        @Override
+        public void onResume() {
+            if (!over) {
+                Timer.get().submit(this::rollBack);
+            }
+        }
+
+        @Override
+        public void stop(Throwable cause) {
+            over = true; // a switch back under way is bounded and finishes; the step ends now
+            getContext().onFailure(cause);
+        }
+
+        private void rollBack() {
+            try {
+                String colour = run();
+                if (!over) {
+                    over = true;
+                    getContext().onSuccess(colour);
+                }
+            } catch (Exception e) {
+                if (!over) {
+                    over = true;
+                    getContext().onFailure(e);
+                }
+            }
+        }
+
+        private String run() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             BlueGreenController controller = RolloutEngine.controller();
             BlueGreenRollout r;
@@ -87,7 +128,7 @@ public class RollbackStep extends Step {
                 if (def == null) {
                     throw new AbortException(Messages.RollbackStep_NothingToRollBack(environment));
                 }
-                r = controller.rollback(environment, def.toRouter(run, null), RolloutEngine.principal(run), reason);
+                r = controller.rollback(environment, def.toRouter(run, null), principal, reason);
             } catch (IllegalArgumentException | IllegalStateException | RouterException e) {
                 throw new AbortException(e.getMessage());
             }

@@ -102,6 +102,16 @@ public final class BlueGreenController {
      * Refused while another rollout holds the environment, or while the router splits traffic.
      */
     public BlueGreenRollout start(String environment, TrafficRouter router, String version, String principal) {
+        return start(environment, router, version, principal, (c, r) -> {});
+    }
+
+    /** Work done in the transaction that records a new rollout (a driver notes the rollout's id in its own row). */
+    @FunctionalInterface
+    interface StartHook {
+        void started(Connection c, BlueGreenRollout rollout) throws SQLException;
+    }
+
+    BlueGreenRollout start(String environment, TrafficRouter router, String version, String principal, StartHook hook) {
         String env = Inputs.requireName("environment", environment, 100);
         String who = Inputs.requirePrincipal(principal);
         String ver = version == null || version.isBlank() ? null : version.strip();
@@ -157,7 +167,9 @@ public final class BlueGreenController {
                 auditTransition(c, who, env, id, null, BlueGreenPhase.DEPLOYING, detail, live, target, ver);
             }
             ChangeSignals.raise(c, SIGNAL_TOPIC);
-            return load(c, id);
+            BlueGreenRollout started = load(c, id);
+            hook.started(c, started);
+            return started;
         });
     }
 
@@ -173,7 +185,8 @@ public final class BlueGreenController {
      * Checks the idle colour: the HTTP {@code check} must pass, and then the router must not see it down (its own
      * health checks may lag a little: they get the check's deadline to agree). Passing enters
      * {@link BlueGreenPhase#IDLE_HEALTHY}; failing ends the rollout in {@link BlueGreenPhase#FAILED} with the report,
-     * the live colour serving as before.
+     * the live colour serving as before. Blocks for up to the check's deadline twice: for a caller that may wait;
+     * {@link BlueGreenDriver} does the same one request or one router read at a time.
      */
     public BlueGreenRollout verifyIdle(long id, TrafficRouter router, HealthCheck check, String principal) {
         String who = Inputs.requirePrincipal(principal);
@@ -217,7 +230,8 @@ public final class BlueGreenController {
      * Moves traffic to the target colour as {@code options} says, reads the router back, runs the front check,
      * and enters {@link BlueGreenPhase#WARM} (or {@link BlueGreenPhase#COMPLETED} when nothing is to be kept warm).
      * Any failure on the way switches back to the old colour at once ({@link BlueGreenPhase#ROLLED_BACK}); when
-     * even that cannot be confirmed, the rollout is {@link BlueGreenPhase#UNRESOLVED} and says what is known.
+     * even that cannot be confirmed, the rollout is {@link BlueGreenPhase#UNRESOLVED} and says what is known. Blocks
+     * through the step pauses; {@link BlueGreenDriver} takes one step per advance and journals each.
      */
     public BlueGreenRollout switchTraffic(long id, TrafficRouter router, SwitchOptions options, String principal) {
         String who = Inputs.requirePrincipal(principal);
@@ -463,6 +477,49 @@ public final class BlueGreenController {
             }
             return out;
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------- one step at a time
+
+    /*
+     * The driver's single steps. Each does one bounded thing (a store transaction, or one router read or change with the
+     * router's own timeouts) so that BlueGreenDriver can run a rollout one advance at a time.
+     */
+
+    /** Enters {@code to} from {@code from}; nothing when the rollout is in {@code to} already (an advance repeated after a crash). */
+    BlueGreenRollout moveTo(BlueGreenRollout r, BlueGreenPhase from, BlueGreenPhase to, String who, String detail) {
+        if (r.phase() == to) {
+            return r;
+        }
+        BlueGreenRollout now = get(r.id()).orElseThrow();
+        return now.phase() == to ? now : transition(r.id(), from, to, who, detail, null);
+    }
+
+    BlueGreenRollout note(long id, BlueGreenPhase phase, String who, String detail) {
+        return recordStep(id, phase, who, detail);
+    }
+
+    void keepWarmFor(long id, Duration keepWarm) {
+        setKeepWarm(id, keepWarm);
+    }
+
+    Duration keepWarmOf(long id) {
+        return keepWarm(id);
+    }
+
+    /** Ends a rollout whose traffic never moved: FAILED once the router confirms the live colour (one read). */
+    BlueGreenRollout endUnswitched(BlueGreenRollout r, TrafficRouter router, String who, String why) {
+        return endBeforeSwitch(r, router, who, why);
+    }
+
+    /** Switches back to the live colour: one read, at most one change; ROLLED_BACK or UNRESOLVED. */
+    BlueGreenRollout switchBackNow(BlueGreenRollout r, TrafficRouter router, String who, String why) {
+        return switchBack(r, router, who, why);
+    }
+
+    /** The switch is verified: WARM until the keep-warm time is over, or COMPLETED when nothing is kept warm. */
+    BlueGreenRollout verified(BlueGreenRollout r, String who, String detail) {
+        return warmOrComplete(r, BlueGreenPhase.VERIFYING_SWITCH, who, detail, keepWarm(r.id()));
     }
 
     // ---------------------------------------------------------------------------------------------- persistence

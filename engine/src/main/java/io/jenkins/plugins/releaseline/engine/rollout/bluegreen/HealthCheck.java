@@ -111,10 +111,76 @@ public record HealthCheck(URI url, int expectStatus, Pattern bodyPattern, int co
         }
     }
 
+    /**
+     * One request, bounded by {@code requestTimeout} for the connection and again for the whole answer (a server that
+     * sends its headers and then stalls is cut off too). Null when it passed, else what was wrong.
+     */
+    public String attemptOnce() {
+        return attempt(CLIENTS.computeIfAbsent(requestTimeout.toMillis(), ms -> HttpClient.newBuilder()
+                .connectTimeout(Duration.ofMillis(ms)).followRedirects(HttpClient.Redirect.NEVER).build()));
+    }
+
+    /** One client per timeout, shared: each JDK client keeps a selector thread until it is collected. */
+    private static final java.util.concurrent.ConcurrentMap<Long, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Where a check stands between single attempts, as a driver stores it: the same counting and the same report as
+     * {@link #run()}.
+     */
+    public record Progress(int attempts, int run, int longest, List<String> lastOutcomes) {
+        public Progress {
+            lastOutcomes = lastOutcomes == null ? List.of() : List.copyOf(lastOutcomes);
+        }
+
+        public static Progress none() {
+            return new Progress(0, 0, 0, List.of());
+        }
+
+        /** After one more attempt ({@code failure} null: it passed). */
+        public Progress after(String failure) {
+            int n = attempts + 1;
+            List<String> outcomes = new ArrayList<>(lastOutcomes);
+            if (failure == null) {
+                record(outcomes, "#" + n + " ok");
+                return new Progress(n, run + 1, Math.max(longest, run + 1), outcomes);
+            }
+            record(outcomes, "#" + n + " " + failure);
+            return new Progress(n, 0, longest, outcomes);
+        }
+
+        public boolean passed(HealthCheck check) {
+            return run >= check.consecutive();
+        }
+
+        /** The report's words, as {@link #run()} gives them. */
+        public String summary(HealthCheck check) {
+            String what = check.expectStatus() + (check.bodyPattern() == null ? "" : " matching /" + check.bodyPattern() + "/");
+            if (passed(check)) {
+                return check.url() + " answered " + what + " " + run + " times in a row";
+            }
+            return check.url() + " did not answer " + what + " " + check.consecutive() + " times in a row within "
+                    + check.deadline().toSeconds() + " s (" + attempts + " attempts, longest run " + longest + "); last: "
+                    + (lastOutcomes.isEmpty() ? "none" : lastOutcomes.get(lastOutcomes.size() - 1));
+        }
+    }
+
     private String attempt(HttpClient client) {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(url).timeout(requestTimeout).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> f = client.sendAsync(
+                    HttpRequest.newBuilder(url).timeout(requestTimeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = f.get(requestTimeout.toMillis() * 2 + 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                return "no answer within " + requestTimeout.toMillis() + " ms";
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof java.net.http.HttpTimeoutException) {
+                    return "no answer within " + requestTimeout.toMillis() + " ms";
+                }
+                return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+            }
             String body = r.body() == null ? "" : r.body();
             if (r.statusCode() != expectStatus) {
                 return "status " + r.statusCode() + " (expected " + expectStatus + "): " + excerpt(body);
@@ -123,8 +189,6 @@ public record HealthCheck(URI url, int expectStatus, Pattern bodyPattern, int co
                 return "body does not match /" + bodyPattern + "/: " + excerpt(body);
             }
             return null;
-        } catch (java.net.http.HttpTimeoutException e) {
-            return "no answer within " + requestTimeout.toMillis() + " ms";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
