@@ -60,7 +60,44 @@ public final class DriveLoop {
     /** For drivers that never ask for a body: refuses to run one. */
     public static final BodyRunner NO_BODY = body -> Outcome.failed("this caller cannot run a body (" + body.purpose() + ")");
 
-    private DriveLoop() {}
+    /** A body runner that says what went wrong as text: null when the body succeeded. */
+    @FunctionalInterface
+    public interface TextBodyRunner {
+        String run(Next.RunBody body) throws InterruptedException;
+    }
+
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration longestSleep;
+    private final Consumer<Next> observer;
+
+    /**
+     * A loop object for callers that drive several operations the same way.
+     *
+     * @param longestSleep the longest single sleep (at most {@link #MAX_SLEEP})
+     * @param observer     sees every answer of the driver; may be null
+     */
+    public DriveLoop(Clock clock, Sleeper sleeper, Duration longestSleep, Consumer<Next> observer) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.longestSleep = longestSleep == null || longestSleep.compareTo(MAX_SLEEP) > 0 ? MAX_SLEEP : longestSleep;
+        this.observer = observer == null ? next -> {} : observer;
+    }
+
+    /** A loop on the system clock that sleeps the calling thread. */
+    public static DriveLoop systemClock(Duration longestSleep, Consumer<Next> observer) {
+        return new DriveLoop(Clock.systemUTC(), THREAD_SLEEPER, longestSleep, observer);
+    }
+
+    /** {@link #untilDone} with this loop's clock, sleeper and observer, and 5 minutes of store outage. */
+    public Next run(Driver driver, TextBodyRunner bodies) throws InterruptedException {
+        Objects.requireNonNull(bodies, "bodies");
+        BodyRunner runner = body -> {
+            String failure = bodies.run(body);
+            return failure == null ? Outcome.ok() : Outcome.failed(failure);
+        };
+        return drive(driver, clock, sleeper, runner, observer, Duration.ofMinutes(5), longestSleep);
+    }
 
     /** {@link #untilDone(Driver, Clock, Sleeper, BodyRunner, Consumer, Duration)} with no observer and 5 minutes of store outage. */
     public static Next untilDone(Driver driver, Clock clock, Sleeper sleeper, BodyRunner bodies) throws InterruptedException {
@@ -78,7 +115,7 @@ public final class DriveLoop {
      */
     public static Next untilDone(Driver driver, Clock clock, Sleeper sleeper, BodyRunner bodies, Consumer<Next> observer,
                                  Duration storeOutage) throws InterruptedException {
-        return drive(driver, clock, sleeper, Objects.requireNonNull(bodies, "bodies"), observer, storeOutage);
+        return drive(driver, clock, sleeper, Objects.requireNonNull(bodies, "bodies"), observer, storeOutage, MAX_SLEEP);
     }
 
     /**
@@ -88,11 +125,11 @@ public final class DriveLoop {
      */
     public static Next untilBody(Driver driver, Clock clock, Sleeper sleeper, Consumer<Next> observer, Duration storeOutage)
             throws InterruptedException {
-        return drive(driver, clock, sleeper, null, observer, storeOutage);
+        return drive(driver, clock, sleeper, null, observer, storeOutage, MAX_SLEEP);
     }
 
     private static Next drive(Driver driver, Clock clock, Sleeper sleeper, BodyRunner bodies, Consumer<Next> observer,
-                              Duration storeOutage) throws InterruptedException {
+                              Duration storeOutage, Duration maxSleep) throws InterruptedException {
         Objects.requireNonNull(driver, "driver");
         Set<String> started = new HashSet<>();
         Instant lastSuccess = clock.instant();
@@ -130,16 +167,16 @@ public final class DriveLoop {
                     continue;
                 }
                 // asked again for a body this loop ran and reported: wait a little for the driver to catch up
-                if (!sleep(driver, clock, sleeper, MAX_SLEEP)) {
+                if (!sleep(driver, clock, sleeper, maxSleep)) {
                     return stopped(driver, clock, observer);
                 }
             } else if (next instanceof Next.AwaitBody) {
-                if (!sleep(driver, clock, sleeper, MAX_SLEEP)) {
+                if (!sleep(driver, clock, sleeper, maxSleep)) {
                     return stopped(driver, clock, observer);
                 }
             } else if (next instanceof Next.Wait wait) {
                 Duration d = wait.from(clock.instant());
-                if (!sleep(driver, clock, sleeper, d.compareTo(MAX_SLEEP) > 0 ? MAX_SLEEP : d)) {
+                if (!sleep(driver, clock, sleeper, d.compareTo(maxSleep) > 0 ? maxSleep : d)) {
                     return stopped(driver, clock, observer);
                 }
             }
