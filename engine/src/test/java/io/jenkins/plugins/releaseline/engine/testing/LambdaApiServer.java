@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  *       the update is {@code InProgress} for {@link #updateDuration}, then {@code Successful} (or
  *       {@code Failed}, see {@link #failNextUpdate}); another update or a publish meanwhile is a conflict</li>
  *   <li>{@code GET  /2015-03-31/functions/{FunctionName}/configuration?Qualifier=} (GetFunctionConfiguration)</li>
+ *   <li>{@code GET  /2015-03-31/functions/{FunctionName}/versions?Marker=&MaxItems=} (ListVersionsByFunction):
+ *       {@code $LATEST}, then every published version, a page of {@code MaxItems} (default 50) at a time</li>
  *   <li>{@code POST /2015-03-31/functions/{FunctionName}/versions} (PublishVersion): an unchanged
  *       {@code $LATEST} answers the latest published version instead of a new one, as the service does</li>
  *   <li>{@code POST /2015-03-31/functions/{FunctionName}/invocations?Qualifier=} (Invoke): runs the handler
@@ -324,6 +326,8 @@ public final class LambdaApiServer implements AutoCloseable {
                     reply(ex, 200, updateCode(function, parse(body)));
                 } else if (rest.equals("/configuration") && method.equals("GET")) {
                     reply(ex, 200, configuration(function, query.get("Qualifier")));
+                } else if (rest.equals("/versions") && method.equals("GET")) {
+                    reply(ex, 200, listVersions(function, query.get("Marker"), query.get("MaxItems")));
                 } else if (rest.equals("/versions") && method.equals("POST")) {
                     reply(ex, 201, publish(function, parse(body)));
                 } else if (rest.equals("/invocations") && method.equals("POST")) {
@@ -548,6 +552,27 @@ public final class LambdaApiServer implements AutoCloseable {
             n.put("LastUpdateStatus", "Successful");
         }
         return n;
+    }
+
+    /** ListVersionsByFunction: {@code $LATEST} first, then the versions in order, {@code MaxItems} a page. */
+    private synchronized ObjectNode listVersions(String function, String marker, String maxItems) throws ApiError {
+        Function f = existing(function);
+        List<ObjectNode> all = new ArrayList<>();
+        all.add(configurationJson(f, "$LATEST", f.latestSha, f.latestCode.length, f.latestRevision, f.lastModified));
+        for (Version v : f.versions.values()) {
+            ObjectNode n = configurationJson(f, v.number(), v.codeSha256(), v.codeSize(), v.revisionId(), v.lastModified());
+            n.put("LastUpdateStatus", "Successful");
+            all.add(n);
+        }
+        int from = marker == null ? 0 : Integer.parseInt(marker);
+        int size = maxItems == null ? 50 : Integer.parseInt(maxItems);
+        ObjectNode out = JSON.createObjectNode();
+        var list = out.putArray("Versions");
+        all.subList(Math.min(from, all.size()), Math.min(from + size, all.size())).forEach(list::add);
+        if (from + size < all.size()) {
+            out.put("NextMarker", String.valueOf(from + size));
+        }
+        return out;
     }
 
     private synchronized ObjectNode publish(String function, JsonNode body) throws ApiError {

@@ -75,7 +75,7 @@ class LambdaDeployStepTest {
     void aZipGoesThroughTheGatesAndTheCanaryOnTheAliasToAllTraffic(JenkinsRule j) throws Exception {
         line(j);
         WorkflowRun b = j.buildAndAssertSuccess(job(j, "good", ", strategy: '50%/1s, 100%'"));
-        j.assertLogContains("[lambda] gates of promotion", b);
+        j.assertLogContains("[lambda] Gates of promotion", b);
         j.assertLogContains(
                 "[lambda]   previous environment: PASS - integration is the first environment of the line", b);
         j.assertLogContains(
@@ -167,6 +167,50 @@ class LambdaDeployStepTest {
         WorkflowRun r = j.buildAndAssertStatus(Result.FAILURE, rebuilt);
         j.assertLogContains("refused: previous environment: version 1.1.0 was built again", r);
         assertEquals(callsBefore, lambda.authorizations.size(), "nothing was sent to Lambda for prod");
+    }
+
+    @Test
+    void theDocumentedArgumentsBindThroughNestedMaps(JenkinsRule j) throws Exception {
+        Map<String, Object> args = new java.util.LinkedHashMap<>();
+        args.put("function", "prod-orders");
+        args.put("alias", "live");
+        args.put("s3", Map.of("bucket", "acme-orders-builds", "key", "orders/orders.zip", "version", "v7"));
+        args.put("digest", "sha256:" + "ab".repeat(32));
+        args.put("version", "1.4.2");
+        args.put("strategy", "Canary10Percent5Minutes");
+        args.put("probePayload", "{\"orderId\":\"smoke-test\",\"items\":1}");
+        args.put("analysis", List.of(
+                Map.of("name", "error-rate", "source", "cloudwatch", "threshold", new java.math.BigDecimal("0.01"),
+                        "absoluteTolerance", new java.math.BigDecimal("0.005"), "minSamples", 5, "critical", true,
+                        "query", "SUM(SEARCH('x {{version}}', 'Sum', 60))"),
+                Map.of("name", "throttles", "source", "cloudwatch", "threshold", 0, "compare", false, "minSamples", 1,
+                        "query", "SUM(SEARCH('t {{version}}', 'Sum', 60))")));
+        args.put("cloudwatch", Map.of("period", 60));
+        args.put("invocations", 20);
+        args.put("gateTimeout", "48h");
+        args.put("region", "eu-west-1");
+        args.put("credentialsId", "aws-prod");
+        LambdaDeployStep step = (LambdaDeployStep) j.jenkins.getDescriptorByType(LambdaDeployStep.DescriptorImpl.class)
+                .newInstance(args);
+
+        assertEquals("acme-orders-builds", step.getS3().getBucket());
+        assertEquals(Double.valueOf(0.0), step.getAnalysis().get(1).getThreshold());
+        assertEquals(Integer.valueOf(60), step.getCloudwatch().getPeriod());
+        io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaDeployArguments parsed =
+                io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaDeployArguments.parse(step.arguments());
+        assertEquals("prod", parsed.environment());
+        assertEquals("orders", parsed.artifact());
+        assertEquals("v7", parsed.s3().version());
+        assertEquals(2, parsed.metrics().size());
+        assertEquals(0.01, parsed.metrics().get(0).threshold(), 1e-12);
+        assertEquals(60, parsed.cloudWatchPeriod());
+        assertEquals(20, parsed.invocations());
+        assertEquals(java.time.Duration.ofHours(48), parsed.gateTimeout());
+
+        args.put("weights", 10);
+        IllegalArgumentException typo = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> j.jenkins.getDescriptorByType(LambdaDeployStep.DescriptorImpl.class).newInstance(args));
+        assertTrue(typo.getMessage().startsWith("weights: is not an argument of lambdaDeploy"), typo.getMessage());
     }
 
     @Test

@@ -45,6 +45,10 @@ final class LambdaTestEndpoint implements AutoCloseable {
     private final Random routing = new Random(3);
     final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     volatile boolean newVersionFails;
+    /** UpdateFunctionCode and PublishVersion calls received. */
+    final java.util.concurrent.atomic.AtomicInteger codeUpdates = new java.util.concurrent.atomic.AtomicInteger();
+
+    final java.util.concurrent.atomic.AtomicInteger publishes = new java.util.concurrent.atomic.AtomicInteger();
 
     LambdaTestEndpoint(String function) {
         this.function = function;
@@ -128,6 +132,7 @@ final class LambdaTestEndpoint implements AutoCloseable {
                 revision = UUID.randomUUID().toString();
                 reply(ex, 200, alias());
             } else if (op.equals("code")) {
+                codeUpdates.incrementAndGet();
                 latestSha = sha(Base64.getDecoder().decode(in.path("ZipFile").asText()));
                 reply(ex, 200, configuration("$LATEST", latestSha, "InProgress"));
             } else if (op.equals("configuration")) {
@@ -143,6 +148,7 @@ final class LambdaTestEndpoint implements AutoCloseable {
                                 q.equals("$LATEST") ? latestSha : versionShas.get(Integer.parseInt(q) - 1),
                                 "Successful"));
             } else if (op.equals("versions")) {
+                publishes.incrementAndGet();
                 if (!versionShas.get(versionShas.size() - 1).equals(latestSha)) {
                     versionShas.add(latestSha);
                 }

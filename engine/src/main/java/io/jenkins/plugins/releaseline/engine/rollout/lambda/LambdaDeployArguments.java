@@ -39,11 +39,7 @@ public record LambdaDeployArguments(String function, String alias, String enviro
     private static final Set<String> SOURCES = Set.of("cloudwatch", LambdaInvokeSource.ID);
 
     public static LambdaDeployArguments parse(Map<String, ?> args) {
-        for (String k : args.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException(k + ": is not an argument of lambdaDeploy; use " + new TreeSet<>(KEYS));
-            }
-        }
+        requireKnownNames(args.keySet());
         String function = LambdaNames.function(text(args, "function", null));
         String alias = LambdaNames.alias(text(args, "alias", "live"));
         int dash = function.indexOf('-');
@@ -115,10 +111,7 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         String credentialsId = text(args, "credentialsId", null);
         URI endpoint = args.get("endpoint") == null ? null : url("endpoint", text(args, "endpoint", null));
         Map<String, String> cw = stringMap("cloudwatch", args.get("cloudwatch"), Set.of("period", "endpoint"));
-        int period = cw.containsKey("period") ? whole("cloudwatch.period", cw.get("period"), 1, 86_400) : 60;
-        if (!(period == 1 || period == 5 || period == 10 || period == 30 || period % 60 == 0)) {
-            throw new IllegalArgumentException("cloudwatch.period: " + period + " s is not one CloudWatch accepts (1, 5, 10, 30 or a multiple of 60)");
-        }
+        int period = cw.containsKey("period") ? LambdaMetricSources.period("cloudwatch.period", cw.get("period")) : 60;
         URI cwEndpoint = cw.containsKey("endpoint") ? url("cloudwatch.endpoint", cw.get("endpoint")) : null;
         int invocations = args.get("invocations") == null ? 50 : whole("invocations", args.get("invocations"), 1, 10_000);
         Duration updateTimeout = duration(args, "updateTimeout", Duration.ofMinutes(10));
@@ -127,11 +120,25 @@ public record LambdaDeployArguments(String function, String alias, String enviro
                 region, credentialsId, endpoint, period, cwEndpoint, probePayload, invocations, updateTimeout, gateTimeout);
     }
 
+    /** Refuses a name that is not an argument of {@code lambdaDeploy} (a typo would otherwise be ignored). */
+    public static void requireKnownNames(java.util.Collection<String> names) {
+        for (String k : names) {
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException(k + ": is not an argument of lambdaDeploy; use " + new TreeSet<>(KEYS));
+            }
+        }
+    }
+
     /** The release request once the digest is known (for {@code zip}, computed from the file). */
     public LambdaRelease.Request request(LambdaCode code, String zipDigest, String branch, String jobPath, String buildLink, String requestedBy) {
         String d = digest != null ? digest : LambdaCodeDigest.parse(zipDigest).promoted();
         return new LambdaRelease.Request(environment, function, alias, code, Artifact.of(artifact, version, d), strategy, probePayload,
                 branch, jobPath, buildLink, requestedBy);
+    }
+
+    /** CloudWatch's period and endpoint for the metric sources. */
+    public LambdaMetricSources.CloudWatch cloudWatch() {
+        return new LambdaMetricSources.CloudWatch(cloudWatchPeriod, cloudWatchEndpoint);
     }
 
     public boolean usesCloudWatch() {

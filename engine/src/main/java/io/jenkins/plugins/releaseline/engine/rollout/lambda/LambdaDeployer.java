@@ -6,12 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.ListVersionsByFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeRequest;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeResponse;
@@ -55,10 +58,12 @@ public final class LambdaDeployer {
     }
 
     /**
-     * Updates {@code function}'s code and publishes it. {@code promoted} is the digest the promotion gates let
-     * through ({@code sha256:<hex>} or hex). Throws {@link IllegalArgumentException} for input that names
-     * nothing that exists (a function, a bucket, key or object version), {@link LambdaDeployException} when
-     * Lambda's update fails or the bytes are not the promoted ones; no alias is touched in any case.
+     * Updates {@code function}'s code and publishes it, waiting on this thread (for callers that may block: the
+     * command line). {@code promoted} is the digest the promotion gates let through ({@code sha256:<hex>} or hex).
+     * Throws {@link IllegalArgumentException} for input that names nothing that exists (a function, a bucket, key
+     * or object version), {@link LambdaDeployException} when Lambda's update fails or the bytes are not the
+     * promoted ones; no alias is touched in any case. A loop over {@link #startUpdate}, {@link #status} and
+     * {@link #publish}, the steps a driver calls one at a time.
      */
     public LambdaPublishedVersion deploy(String function, LambdaCode code, String promoted, Consumer<String> log)
             throws InterruptedException {
@@ -66,40 +71,89 @@ public final class LambdaDeployer {
         Objects.requireNonNull(code, "code: give s3: [bucket, key, version] or zip");
         LambdaCodeDigest expected = LambdaCodeDigest.parse(promoted);
         Consumer<String> out = log == null ? s -> {} : log;
-
-        UpdateFunctionCodeRequest.Builder request = UpdateFunctionCodeRequest.builder().functionName(fn);
-        if (code instanceof LambdaCode.ZipFile zip) {
-            byte[] bytes = readZip(zip);
-            LambdaCodeDigest actual = LambdaCodeDigest.of(bytes);
-            if (!actual.equals(expected)) {
-                throw new LambdaDeployException("digest: " + zip.path() + " has " + actual.promoted() + ", but the promoted digest is "
-                        + expected.promoted() + "; deploy the zip that was promoted, not a rebuilt one", false);
-            }
-            request.zipFile(SdkBytes.fromByteArray(bytes));
-        } else if (code instanceof LambdaCode.S3Object s3) {
-            request.s3Bucket(s3.bucket()).s3Key(s3.key()).s3ObjectVersion(s3.version());
-        }
+        byte[] zipBytes = code instanceof LambdaCode.ZipFile zip ? checkedZip(zip, expected) : null;
 
         waitForUpdate(fn, "before the update", out);
         out.accept("Updating the code of " + fn + " from " + code.describe());
-        UpdateFunctionCodeResponse updated;
+        UpdateFunctionCodeResponse updated = startUpdate(fn, code, zipBytes);
+        out.accept("Update started: LastUpdateStatus " + updated.lastUpdateStatusAsString());
+        GetFunctionConfigurationResponse done = waitForUpdate(fn, "after the update", out);
+        requireUpdated(fn, code, done, expected);
+        LambdaPublishedVersion v = publish(fn, expected, done.revisionId());
+        out.accept("Published " + fn + " version " + v.version() + " with CodeSha256 " + v.digest().codeSha256() + " = " + v.digest().promoted());
+        return v;
+    }
+
+    /**
+     * Reads a zip and refuses it unless its SHA-256 is the promoted digest: a zip that is not the promoted one never
+     * reaches Lambda.
+     */
+    public static byte[] checkedZip(LambdaCode.ZipFile zip, LambdaCodeDigest expected) {
+        byte[] bytes = readZip(zip);
+        LambdaCodeDigest actual = LambdaCodeDigest.of(bytes);
+        if (!actual.equals(expected)) {
+            throw new LambdaDeployException("digest: " + zip.path() + " has " + actual.promoted() + ", but the promoted digest is "
+                    + expected.promoted() + "; deploy the zip that was promoted, not a rebuilt one", false);
+        }
+        return bytes;
+    }
+
+    /**
+     * One {@code UpdateFunctionCode} call (returns once Lambda accepted it; the update then runs for a while).
+     * {@code zipBytes} are the checked bytes of a {@link LambdaCode.ZipFile}, null for S3.
+     */
+    public UpdateFunctionCodeResponse startUpdate(String fn, LambdaCode code, byte[] zipBytes) {
+        UpdateFunctionCodeRequest.Builder request = UpdateFunctionCodeRequest.builder().functionName(fn);
+        if (code instanceof LambdaCode.ZipFile) {
+            request.zipFile(SdkBytes.fromByteArray(Objects.requireNonNull(zipBytes, "zip bytes")));
+        } else if (code instanceof LambdaCode.S3Object s3) {
+            request.s3Bucket(s3.bucket()).s3Key(s3.key()).s3ObjectVersion(s3.version());
+        }
         try {
-            updated = client.updateFunctionCode(request.build());
+            return client.updateFunctionCode(request.build());
         } catch (SdkException e) {
             throw refusedUpdate(fn, code, e);
         }
-        out.accept("Update started: LastUpdateStatus " + updated.lastUpdateStatusAsString());
-        GetFunctionConfigurationResponse done = waitForUpdate(fn, "after the update", out);
+    }
 
-        LambdaCodeDigest latest = LambdaCodeDigest.fromCodeSha256(done.codeSha256());
+    /** One read of {@code $LATEST}'s configuration (its {@code LastUpdateStatus} and {@code CodeSha256}). */
+    public GetFunctionConfigurationResponse status(String fn) {
+        try {
+            return client.getFunctionConfiguration(b -> b.functionName(fn));
+        } catch (SdkException e) {
+            if (LambdaFailures.notFound(e)) {
+                throw new IllegalArgumentException("function: '" + fn + "' does not exist in this region ("
+                        + LambdaFailures.describe(e) + "); check the function name and the region", e);
+            }
+            throw new LambdaDeployException("function: reading the configuration of '" + fn + "' failed ("
+                    + LambdaFailures.describe(e) + ")", LambdaFailures.retryable(e), e);
+        }
+    }
+
+    /**
+     * Checks a finished update: not {@code Failed}, and {@code $LATEST}'s {@code CodeSha256} is the promoted digest.
+     */
+    public static void requireUpdated(String fn, LambdaCode code, GetFunctionConfigurationResponse c, LambdaCodeDigest expected) {
+        if (c.lastUpdateStatus() == LastUpdateStatus.FAILED) {
+            throw new LambdaDeployException("function: the update of '" + fn + "' failed: " + c.lastUpdateStatusReason()
+                    + " (" + c.lastUpdateStatusReasonCodeAsString() + "); nothing was published and no alias was changed", false);
+        }
+        LambdaCodeDigest latest = LambdaCodeDigest.fromCodeSha256(c.codeSha256());
         if (!latest.equals(expected)) {
             throw new LambdaDeployException("digest: " + code.describe() + " gave " + fn + " CodeSha256 " + latest.codeSha256() + " ("
                     + latest.promoted() + "), but the promoted digest is " + expected.promoted() + " (CodeSha256 " + expected.codeSha256()
                     + "); nothing was published and no alias was changed. Deploy the object version that was promoted", false);
         }
+    }
+
+    /**
+     * One {@code PublishVersion} with the promoted digest and the revision of {@code $LATEST} as preconditions, and
+     * the published version's digest checked again.
+     */
+    public LambdaPublishedVersion publish(String fn, LambdaCodeDigest expected, String revisionId) {
         PublishVersionResponse published;
         try {
-            published = client.publishVersion(b -> b.functionName(fn).codeSha256(expected.codeSha256()).revisionId(done.revisionId()));
+            published = client.publishVersion(b -> b.functionName(fn).codeSha256(expected.codeSha256()).revisionId(revisionId));
         } catch (SdkException e) {
             throw new LambdaDeployException("function: publishing a version of '" + fn + "' failed (" + LambdaFailures.describe(e)
                     + "); no alias was changed", LambdaFailures.retryable(e), e);
@@ -110,8 +164,36 @@ public final class LambdaDeployer {
                     + got.codeSha256() + " (" + got.promoted() + "), but the promoted digest is " + expected.promoted()
                     + " (CodeSha256 " + expected.codeSha256() + "); no alias was changed", false);
         }
-        out.accept("Published " + fn + " version " + published.version() + " with CodeSha256 " + got.codeSha256() + " = " + got.promoted());
         return new LambdaPublishedVersion(fn, published.version(), got);
+    }
+
+    /**
+     * The newest published version whose code is {@code expected}, if any: after a publish whose answer was lost,
+     * this finds the version it made instead of publishing again. Reads every page of {@code ListVersionsByFunction}.
+     */
+    public Optional<LambdaPublishedVersion> findPublished(String fn, LambdaCodeDigest expected) {
+        String best = null;
+        String marker = null;
+        try {
+            do {
+                String m = marker;
+                ListVersionsByFunctionResponse page = client.listVersionsByFunction(b -> b.functionName(fn).marker(m).maxItems(50));
+                for (FunctionConfiguration v : page.versions()) {
+                    if (v.version() == null || !v.version().matches("[0-9]+") || v.codeSha256() == null) {
+                        continue;
+                    }
+                    if (LambdaCodeDigest.fromCodeSha256(v.codeSha256()).equals(expected)
+                            && (best == null || Long.parseLong(v.version()) > Long.parseLong(best))) {
+                        best = v.version();
+                    }
+                }
+                marker = page.nextMarker();
+            } while (marker != null && !marker.isEmpty());
+        } catch (SdkException e) {
+            throw new LambdaDeployException("function: listing the versions of '" + fn + "' failed (" + LambdaFailures.describe(e)
+                    + ")", LambdaFailures.retryable(e), e);
+        }
+        return best == null ? Optional.empty() : Optional.of(new LambdaPublishedVersion(fn, best, expected));
     }
 
     /** Reads the configuration until the last update is no longer in progress, within the deadline. */
@@ -121,23 +203,17 @@ public final class LambdaDeployer {
         while (true) {
             GetFunctionConfigurationResponse c;
             try {
-                c = client.getFunctionConfiguration(b -> b.functionName(fn));
-            } catch (SdkException e) {
-                if (LambdaFailures.notFound(e)) {
-                    throw new IllegalArgumentException("function: '" + fn + "' does not exist in this region ("
-                            + LambdaFailures.describe(e) + "); check the function name and the region", e);
-                }
-                if (!LambdaFailures.retryable(e) || System.nanoTime() > deadline) {
-                    throw new LambdaDeployException("function: reading the configuration of '" + fn + "' failed ("
-                            + LambdaFailures.describe(e) + ")", LambdaFailures.retryable(e), e);
+                c = status(fn);
+            } catch (LambdaDeployException e) {
+                if (!e.retryable() || System.nanoTime() > deadline) {
+                    throw e;
                 }
                 pause.sleep(pollInterval);
                 continue;
             }
             LastUpdateStatus status = c.lastUpdateStatus();
             if (status == LastUpdateStatus.FAILED && when.startsWith("after")) {
-                throw new LambdaDeployException("function: the update of '" + fn + "' failed: " + c.lastUpdateStatusReason()
-                        + " (" + c.lastUpdateStatusReasonCodeAsString() + "); nothing was published and no alias was changed", false);
+                requireUpdated(fn, null, c, null);
             }
             if (status != LastUpdateStatus.IN_PROGRESS) {
                 return c;

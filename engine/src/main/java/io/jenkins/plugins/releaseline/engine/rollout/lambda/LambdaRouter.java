@@ -154,6 +154,9 @@ public final class LambdaRouter implements TrafficRouter {
         }
         String functionVersion = weight >= 1.0 ? candidate : stable;
         Map<String, Double> routing = weight <= 0.0 || weight >= 1.0 ? Map.of() : Map.of(candidate, weight);
+        if (before.functionVersion().equals(functionVersion) && weights(before).equals(routing)) {
+            return current; // already so (set again after a restart): no call, no new revision
+        }
         try {
             client.updateAlias(b -> b.functionName(function).name(alias).functionVersion(functionVersion)
                     .routingConfig(AliasRoutingConfiguration.builder().additionalVersionWeights(routing).build())

@@ -53,6 +53,19 @@ class LambdaDeployerTest {
     }
 
     @Test
+    void findsTheNewestPublishedVersionOfTheSameCodeAcrossPagesOfVersions() {
+        assertThat(deployer.findPublished(fn, digest)).isEmpty();
+        lambda.publishVersion(fn, zip);
+        for (int i = 0; i < 59; i++) {
+            lambda.publishVersion(fn, LambdaTesting.zip("other " + i));
+        }
+        assertThat(deployer.findPublished(fn, digest)).map(LambdaPublishedVersion::version).contains("2");
+        lambda.publishVersion(fn, zip);
+        assertThat(deployer.findPublished(fn, digest)).map(LambdaPublishedVersion::version).contains("62");
+        assertThat(calls("GET", "/versions")).as("pages of 50 read").isEqualTo(1 + 2 + 2);
+    }
+
+    @Test
     void deploysAnS3ObjectVersionWaitsForTheUpdateAndPublishesTheSameBytes() throws Exception {
         String objectVersion = lambda.putS3Object("builds", "orders/orders.zip", zip);
         lambda.putS3Object("builds", "orders/orders.zip", LambdaTesting.zip("a later upload to the same key"));
