@@ -46,6 +46,7 @@ public class AndonConfiguration extends GlobalConfiguration {
 
     private List<AndonLineJob> lines = new ArrayList<>();
     private List<AndonWindow> windows = new ArrayList<>();
+    private transient volatile List<String> windowProblems;
 
     public AndonConfiguration() {
         load();
@@ -116,10 +117,37 @@ public class AndonConfiguration extends GlobalConfiguration {
         return true;
     }
 
-    /** The engine's view of these settings. */
+    /**
+     * The engine's view of these settings as saved. A saved window that the engine no longer accepts (one that
+     * never opens: its end fires whenever its start does, or its cron never fires) is left out with a warning
+     * and shown to administrators, rather than keeping the whole board from opening; such a window never froze
+     * anything. New or edited windows are checked when they are saved and refused there.
+     */
     @NonNull
     public AndonConfig toEngine() {
-        return toEngine(lines, windows);
+        List<FreezeWindow> w = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (AndonWindow window : windows) {
+            try {
+                w.add(window.toEngine());
+            } catch (IllegalArgumentException e) {
+                problems.add(Messages.AndonConfiguration_WindowLeftOut(window.getName(), e.getMessage()));
+                LOGGER.log(Level.WARNING, "Freeze window {0} is not applied: {1}", new Object[] {window.getName(), e.getMessage()});
+            }
+        }
+        List<LineJob> l = new ArrayList<>();
+        for (AndonLineJob line : lines) {
+            l.add(line.toEngine());
+        }
+        windowProblems = List.copyOf(problems);
+        return new AndonConfig(l, w);
+    }
+
+    /** The saved windows left out of the board, each with why; empty when all apply. */
+    @NonNull
+    public List<String> getWindowProblems() {
+        List<String> p = windowProblems;
+        return p == null ? List.of() : p;
     }
 
     private static AndonConfig toEngine(List<AndonLineJob> lines, List<AndonWindow> windows) {
