@@ -408,8 +408,13 @@ public final class PromotionEngine {
     /** Whether {@code actor} could approve this promotion now (for showing or hiding the buttons). */
     public boolean mayApprove(Promotion p, Actor actor) {
         Environment env = environments().find(p.environment()).orElse(null);
-        return env != null && p.status() == PromotionStatus.REQUESTED && env.approvals().needed() && env.approvals().allows(actor)
-                && !(env.approvals().separationOfDuties() && actor.id().equals(p.requestedBy()));
+        if (env == null || p.status() != PromotionStatus.REQUESTED || !env.approvals().needed() || !env.approvals().allows(actor)
+                || (env.approvals().separationOfDuties() && actor.id().equals(p.requestedBy()))) {
+            return false;
+        }
+        // the same refusals as approve(): an approver counts once, and nobody approves past the quorum
+        List<Approval> given = approvals(p.id());
+        return given.size() < env.approvals().required() && given.stream().noneMatch(a -> a.approver().equals(actor.id()));
     }
 
     // ---- rollback

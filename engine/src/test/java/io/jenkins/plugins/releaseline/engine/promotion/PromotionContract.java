@@ -234,6 +234,26 @@ abstract class PromotionContract {
         });
         assertThat(engine.mayApprove(engine.promotion(p.id()), Actor.user("carol", "release-managers"))).isFalse();
         assertThat(engine.mayApprove(engine.promotion(p.id()), Actor.user("alice"))).isTrue();
+        assertThat(engine.mayApprove(engine.promotion(p.id()), Actor.user("bob")))
+                .as("bob approved already: an approver counts once, so the page offers him no button")
+                .isFalse();
+    }
+
+    @Test
+    void noApprovalIsOfferedOnceTheQuorumIsMet() {
+        deploy("integration", "1.0.0", A, "integration");
+        deploy("staging", "1.0.0", A, "main");
+        Promotion p = request("prod", "1.0.0", A, "release/1.0", "carol");
+        int required = engine.environments().require("prod").approvals().required();
+        List<Actor> approvers = List.of(Actor.user("bob"), Actor.user("alice"), Actor.user("dave", "release-managers"),
+                Actor.user("erin", "release-managers"), Actor.user("frank", "release-managers"));
+        for (int i = 0; i < required; i++) {
+            assertThat(engine.mayApprove(engine.promotion(p.id()), approvers.get(i))).isTrue();
+            engine.approve(p.id(), approvers.get(i), null);
+        }
+        Actor next = approvers.get(required);
+        assertThat(engine.mayApprove(engine.promotion(p.id()), next)).isFalse();
+        assertThatThrownBy(() -> engine.approve(p.id(), next, null)).hasMessageContaining("no more are needed");
     }
 
     @Test
