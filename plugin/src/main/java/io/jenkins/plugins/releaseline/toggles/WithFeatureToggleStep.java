@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import jenkins.util.Timer;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -82,6 +83,8 @@ public class WithFeatureToggleStep extends Step {
         private final String environment;
         private final LinkedHashMap<String, Object> context;
         private final String variant;
+        /** The toggle was evaluated and the body started or skipped. */
+        private boolean decided;
 
         Execution(
                 StepContext stepContext, String key, String environment, Map<String, Object> context, String variant) {
@@ -92,21 +95,44 @@ public class WithFeatureToggleStep extends Step {
             this.variant = variant;
         }
 
+        /** Evaluates on a timer thread: the toggles may have to be loaded from the store first. */
         @Override
-        public boolean start() throws Exception {
-            TaskListener listener = getContext().get(TaskListener.class);
-            ToggleEvaluation e = FeatureToggleStep.evaluate(listener, key, environment, context, Boolean.FALSE);
-            boolean run = variant == null ? e.isOn() : Objects.equals(variant, e.variant());
-            if (!run) {
-                listener.getLogger().println(Messages.WithFeatureToggleStep_Skipped(key, environment, e.toString()));
-                getContext().onSuccess(null);
-                return true;
-            }
-            getContext()
-                    .newBodyInvoker()
-                    .withCallback(BodyExecutionCallback.wrap(getContext()))
-                    .start();
+        public boolean start() {
+            Timer.get().submit(this::evaluateThenRun);
             return false;
+        }
+
+        /** A restart before the toggle was evaluated evaluates it then; after that, the body carries on by itself. */
+        @Override
+        public void onResume() {
+            if (!decided) {
+                Timer.get().submit(this::evaluateThenRun);
+            }
+        }
+
+        private synchronized void evaluateThenRun() {
+            if (decided) {
+                return;
+            }
+            try {
+                TaskListener listener = getContext().get(TaskListener.class);
+                ToggleEvaluation e = FeatureToggleStep.evaluate(listener, key, environment, context, Boolean.FALSE);
+                boolean run = variant == null ? e.isOn() : Objects.equals(variant, e.variant());
+                decided = true;
+                getContext().saveState();
+                if (!run) {
+                    listener.getLogger().println(Messages.WithFeatureToggleStep_Skipped(key, environment, e.toString()));
+                    getContext().onSuccess(null);
+                    return;
+                }
+                getContext()
+                        .newBodyInvoker()
+                        .withCallback(BodyExecutionCallback.wrap(getContext()))
+                        .start();
+            } catch (Exception e) {
+                decided = true;
+                getContext().onFailure(e);
+            }
         }
     }
 
