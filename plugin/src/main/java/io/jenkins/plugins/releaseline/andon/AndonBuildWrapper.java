@@ -55,7 +55,17 @@ public class AndonBuildWrapper extends SimpleBuildWrapper {
     @Override
     public void setUp(Context context, Run<?, ?> build, TaskListener listener, EnvVars initialEnvironment)
             throws IOException, InterruptedException {
-        FreezeBoard board = AndonBoard.get().board();
+        // From Pipeline this runs on the CPS VM thread: only the board held in memory is read, never the store.
+        FreezeBoard board = AndonBoard.get().current();
+        if (board == null) {
+            jenkins.util.Timer.get().submit(() -> AndonBoard.get().board());
+            String since = io.jenkins.plugins.releaseline.ReleaseLineStore.get()
+                    .availability()
+                    .unavailableSince()
+                    .map(t -> "the store is unavailable since " + t)
+                    .orElse("it has not been read from the store yet; try again in a moment");
+            throw new AbortException(Messages.BoardUnavailable(since));
+        }
         Decision d = board.check(AndonWork.of(build, environment), AndonWork.kind(kind));
         if (d.blocked()) {
             // from Pipeline this runs on the CPS VM thread: the count is written to the store on Timer
