@@ -53,6 +53,7 @@ public final class Store implements AutoCloseable {
      * one PostgreSQL database: Flyway serialises them on an advisory lock, and a re-run applies nothing.
      */
     public static Store open(StoreSettings settings) {
+        H2Migration.migrateBeforeOpen(settings); // an H2 file is migrated on a copy, so that a kill cannot break it
         HikariConfig config = new HikariConfig();
         config.setPoolName("release-line-" + settings.controllerId());
         config.setJdbcUrl(jdbcUrlWithDefaults(settings));
