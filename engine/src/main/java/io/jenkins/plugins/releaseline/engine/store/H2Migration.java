@@ -38,6 +38,8 @@ public final class H2Migration {
     static final String SUFFIX = ".mv.db";
     static final String COPY = ".migrating";
 
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> TURNS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private H2Migration() {}
 
     /** Migrates the H2 file the settings name, if they name one and something is pending; otherwise does nothing. */
@@ -50,8 +52,13 @@ public final class H2Migration {
             return; // in memory or a server: nothing to swap
         }
         String params = paramsOf(settings.jdbcUrl());
+        // Stores of one JVM opening the same file at once (several engines in tests) take turns: one migrates, the
+        // others then find nothing pending.
+        Object turn = TURNS.computeIfAbsent(base.toAbsolutePath().normalize(), k -> new Object());
         try {
-            migrate(base, params);
+            synchronized (turn) {
+                migrate(base, params);
+            }
         } catch (IOException e) {
             throw new StoreException("Could not bring the Release Line schema of " + base + SUFFIX + " up to date: " + e, e);
         } catch (SQLException | FlywayException e) {
@@ -75,7 +82,15 @@ public final class H2Migration {
             return;
         }
         try (FileChannel channel = FileChannel.open(live, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                // Open in this JVM by a store opened earlier (H2 holds its lock): it cannot be swapped under that
+                // store, so Store's own migrate step applies what is pending in place, as it always did.
+                LOGGER.warning(() -> live + " is open in this JVM; its pending migrations run in place");
+                return;
+            }
             if (lock == null) {
                 throw new StoreException("The store file " + live + " is open in another process; it cannot be migrated now.");
             }
@@ -92,14 +107,13 @@ public final class H2Migration {
         }
     }
 
-    /** True when the file has migrations to apply; opens the file and closes it again. */
-    private static boolean pending(Path base, String params) throws SQLException {
-        JdbcDataSource ds = dataSource(base, params + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r");
-        try {
-            return flyway(ds).info().pending().length > 0;
-        } finally {
-            shutdown(ds);
-        }
+    /**
+     * True when the file has migrations to apply. Flyway closes its connections when it is done, which closes the
+     * database unless a store of this JVM has it open (no {@code SHUTDOWN} here: that would close that store's too).
+     */
+    private static boolean pending(Path base, String params) {
+        JdbcDataSource ds = dataSource(base, params + ";IFEXISTS=TRUE");
+        return flyway(ds).info().pending().length > 0;
     }
 
     private static void runFlyway(Path copyBase, String params) throws SQLException {
