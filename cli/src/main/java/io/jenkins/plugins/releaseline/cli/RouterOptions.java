@@ -66,24 +66,6 @@ public final class RouterOptions {
                 RetryPolicy.DEFAULT);
     }
 
-    /**
-     * {@code upstream-directives=keepalive 32; keepalive_timeout 60s}: lines the rewritten upstream block keeps, separated
-     * by {@code ;} as nginx writes them (the router rewrites the whole block, so a directive not listed here is dropped).
-     */
-    static List<String> upstreamDirectives(Properties p) {
-        String value = p.getProperty("upstream-directives");
-        if (value == null) {
-            return List.of();
-        }
-        List<String> directives = new ArrayList<>();
-        for (String d : value.split(";")) {
-            if (!d.isBlank()) {
-                directives.add(d.strip());
-            }
-        }
-        return directives;
-    }
-
     static TrafficRouter fromFile(Path path, List<String> defaultServers) {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -140,5 +122,23 @@ public final class RouterOptions {
 
     private static List<String> list(String text) {
         return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * {@code upstream-directives=keepalive 32; keepalive_timeout 60s}: lines the rewritten upstream block keeps, separated
+     * by {@code ;} as nginx writes them (the router rewrites the whole block, so a directive not listed here is dropped).
+     */
+    static List<String> upstreamDirectives(Properties p) {
+        String value = p.getProperty("upstream-directives");
+        if (value == null) {
+            return List.of();
+        }
+        List<String> directives = new ArrayList<>();
+        for (String d : value.split(";")) {
+            if (!d.isBlank()) {
+                directives.add(d.strip());
+            }
+        }
+        return directives;
     }
 }

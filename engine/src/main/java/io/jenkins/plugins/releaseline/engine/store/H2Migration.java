@@ -70,8 +70,8 @@ public final class H2Migration {
         Path live = Path.of(base + SUFFIX);
         Path copyBase = Path.of(base + COPY);
         Path copy = Path.of(copyBase + SUFFIX);
-        deleteCopy(copyBase);
         if (!Files.exists(live)) {
+            deleteCopy(copyBase); // what a process killed while it created the store left
             Files.createDirectories(live.toAbsolutePath().getParent());
             runFlyway(copyBase, params);
             install(copy, live);
@@ -94,6 +94,8 @@ public final class H2Migration {
             if (lock == null) {
                 throw new StoreException("The store file " + live + " is open in another process; it cannot be migrated now.");
             }
+            // Only under the lock: a copy here may be another process's migration under way until then.
+            deleteCopy(copyBase);
             // Copied through the locked channel: on POSIX, closing any other descriptor of the file would drop the lock.
             try (FileChannel out = FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 long size = channel.size();
