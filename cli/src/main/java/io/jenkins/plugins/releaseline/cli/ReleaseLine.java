@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {AndonCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
                 PromotionCommands.Status.class, PromotionCommands.Diff.class, PromotionCommands.Rollback.class,
                 CanaryCommand.class, BlueGreenCommand.class, TogglesCommand.class, AuditCommand.class, RehearsalCommand.class, SampleAppCommand.class,
+                StoreCommand.Group.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:error (bad input, store unreachable, ...)", "2:refused by a gate or a freeze"})

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 public final class RouterOptions {
 
     private static final Set<String> HAPROXY_KEYS = Set.of("type", "name", "socket", "backend", "servers", "timeout");
-    private static final Set<String> NGINX_KEYS = Set.of("type", "name", "prefix", "config", "upstream-file", "upstream", "servers", "binary");
+    private static final Set<String> NGINX_KEYS = Set.of("type", "name", "prefix", "config", "upstream-file", "upstream", "servers", "binary",
+            "upstream-directives");
 
     @Option(names = "--router-file", paramLabel = "FILE",
             description = "A router file: type=haproxy with socket, backend, servers; or type=nginx with prefix, config, upstream-file, "
@@ -98,7 +99,7 @@ public final class RouterOptions {
                 Path prefix = Path.of(required(p, "prefix"));
                 NginxRouter.Settings s = new NginxRouter.Settings(Path.of(p.getProperty("binary", "/usr/sbin/nginx").strip()), prefix,
                         Path.of(required(p, "config")), Path.of(required(p, "upstream-file")), required(p, "upstream"), servers,
-                        List.of(), Duration.ofSeconds(10), Duration.ofSeconds(30));
+                        upstreamDirectives(p), Duration.ofSeconds(10), Duration.ofSeconds(30));
                 return new NginxRouter(p.getProperty("name", required(p, "upstream")).strip(), s, new ArrayList<>(servers.keySet()));
             }
             default -> throw new IllegalArgumentException("router file: type: '" + type + "' is not haproxy or nginx");
@@ -123,5 +124,23 @@ public final class RouterOptions {
 
     private static List<String> list(String text) {
         return Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * {@code upstream-directives=keepalive 32; keepalive_timeout 60s}: lines the rewritten upstream block keeps, separated
+     * by {@code ;} as nginx writes them (the router rewrites the whole block, so a directive not listed here is dropped).
+     */
+    static List<String> upstreamDirectives(Properties p) {
+        String value = p.getProperty("upstream-directives");
+        if (value == null) {
+            return List.of();
+        }
+        List<String> directives = new ArrayList<>();
+        for (String d : value.split(";")) {
+            if (!d.isBlank()) {
+                directives.add(d.strip());
+            }
+        }
+        return directives;
     }
 }

@@ -20,8 +20,9 @@ public final class StoreOptions {
     static final String PASSWORD_VARIABLE = "RELEASE_LINE_DB_PASSWORD";
 
     @Option(names = "--store", paramLabel = "FILE",
-            description = "H2 store file, without .mv.db (default: $JENKINS_HOME/release-line/store, or ./release-line/store).")
-    Path h2File;
+            description = "H2 store file, without .mv.db (default: $JENKINS_HOME/release-line/store). It must exist; "
+                    + "'release-line store init' creates one.")
+    String h2File;
 
     @Option(names = "--jdbc-url", paramLabel = "URL", description = "A shared store instead: jdbc:postgresql://host:port/database.")
     String jdbcUrl;
@@ -39,6 +40,9 @@ public final class StoreOptions {
 
     Map<String, String> environment = System.getenv();
 
+    /** Set by {@code store init} only: every other command refuses an H2 file that is not there. */
+    boolean create;
+
     StoreSettings settings() {
         if (jdbcUrl != null && h2File != null) {
             throw new IllegalArgumentException("--store and --jdbc-url: give one of them, not both");
@@ -46,20 +50,54 @@ public final class StoreOptions {
         if (jdbcUrl != null) {
             return StoreSettings.of(jdbcUrl, user, password(), controllerId);
         }
-        return StoreSettings.h2File(h2File != null ? h2File : defaultH2File(), controllerId);
+        return StoreSettings.h2File(h2Path(), controllerId);
     }
 
+    /**
+     * Opens the store. An H2 file must already be there (unless this is {@code store init}): a mistyped path would
+     * otherwise become a new, empty store, and a freeze pulled there would hold nothing. A file that is not an H2
+     * store is refused at once by the engine, which reads its header before opening it.
+     */
     Store open() {
-        return Store.open(settings());
+        StoreSettings settings = settings();
+        if (jdbcUrl == null && !create) {
+            Path file = Path.of(h2Path() + ".mv.db");
+            if (!Files.exists(file)) {
+                throw new IllegalArgumentException("--store: there is no store at " + file + " (" + whereFrom()
+                        + "). Check the path; to create a new store there: release-line store init --store " + h2Path());
+            }
+        }
+        return Store.open(settings);
     }
 
     Engines engines() {
         return new Engines(open(), java.time.Clock.systemUTC());
     }
 
+    /** The H2 file without {@code .mv.db}, absolute: what the messages name. */
+    Path h2Path() {
+        if (h2File != null) {
+            if (h2File.isBlank()) {
+                throw new IllegalArgumentException("--store: empty; give the path of the H2 store file, without .mv.db");
+            }
+            return Path.of(h2File).toAbsolutePath().normalize();
+        }
+        Path home = defaultH2File();
+        if (home == null) {
+            throw new IllegalArgumentException("--store: not given, and JENKINS_HOME is not set to find the store of a controller; "
+                    + "give --store FILE (without .mv.db) or --jdbc-url URL");
+        }
+        return home.toAbsolutePath().normalize();
+    }
+
+    /** $JENKINS_HOME/release-line/store, or null without JENKINS_HOME (never a path under whatever folder this runs in). */
     Path defaultH2File() {
         String home = environment.get("JENKINS_HOME");
-        return home != null && !home.isBlank() ? Path.of(home, "release-line", "store") : Path.of("release-line", "store");
+        return home != null && !home.isBlank() ? Path.of(home, "release-line", "store") : null;
+    }
+
+    private String whereFrom() {
+        return h2File != null ? "from --store" : "the default under JENKINS_HOME=" + environment.get("JENKINS_HOME");
     }
 
     private String password() {

@@ -22,12 +22,21 @@ import java.util.Map;
  * wrong colour.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.jenkins.plugins.releaseline.benchmarks.rollout.SwitchBenchmark [switches] [workers] [pauseMillis]</pre>
+ *
+ * <p>With {@code wrk} first, the load is wrk instead (a client that never resends a request, at the highest rate it gets),
+ * and the switches run one every {@code gapMillis} while it runs; failed is wrk's non-2xx answers plus its socket
+ * errors. Before the switches, a run without switches gives the rate through each router.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.jenkins.plugins.releaseline.benchmarks.rollout.SwitchBenchmark wrk [switches] [connections] [threads] [gapMillis]</pre>
  */
 public final class SwitchBenchmark {
 
     private SwitchBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("wrk")) {
+            System.exit(WrkSwitches.run(args) ? 0 : 1);
+        }
         int switches = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         Duration pause = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 1);

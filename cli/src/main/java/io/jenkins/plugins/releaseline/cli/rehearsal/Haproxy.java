@@ -57,9 +57,16 @@ final class Haproxy implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + config, e);
         }
+        // A socket file left by an earlier run would pass the readiness check below before HAProxy has bound it.
+        deleteSocket();
         process = new LocalProcess("HAProxy", List.of(binary.toString(), "-f", config.toString(), "-db"), folder.resolve("haproxy.log"));
-        process.awaitReady(() -> Files.exists(socket) && LocalProcess.accepts(frontPort) && LocalProcess.accepts(metricsPort),
-                Duration.ofSeconds(30));
+        try {
+            process.awaitReady(() -> Files.exists(socket) && LocalProcess.accepts(frontPort) && LocalProcess.accepts(metricsPort),
+                    Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     HaproxyRouter router() {
@@ -82,5 +89,14 @@ final class Haproxy implements AutoCloseable {
     @Override
     public void close() {
         process.close();
+        deleteSocket(); // HAProxy leaves its UNIX socket file behind when it stops
+    }
+
+    private void deleteSocket() {
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not remove the stale HAProxy socket " + socket, e);
+        }
     }
 }

@@ -87,6 +87,7 @@ public final class Store implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(availability, "availability");
         return availability.attemptToOpen(() -> {
+            H2Migration.migrateBeforeOpen(settings); // an H2 file is migrated on a copy, so that a kill cannot break it
             HikariDataSource ds = dataSource(settings);
             try {
                 migrate(ds);

@@ -144,6 +144,7 @@ public final class HaproxyServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile())
                 .start();
+        ProcessTree.stopAtExit(process);
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
@@ -154,7 +155,7 @@ public final class HaproxyServer implements AutoCloseable {
             }
             sleep(20);
         }
-        process.destroyForcibly();
+        ProcessTree.stop(process, Duration.ofSeconds(5));
         throw new IllegalStateException("HAProxy did not become ready within 30 s:\n" + log());
     }
 
@@ -194,6 +195,7 @@ public final class HaproxyServer implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             waitFor(process);
+            ProcessTree.stop(process, Duration.ZERO);
         }
     }
 
@@ -210,16 +212,7 @@ public final class HaproxyServer implements AutoCloseable {
     @Override
     public void close() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    waitFor(process);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            ProcessTree.stop(process, Duration.ofSeconds(10));
         }
         deleteTree(dir);
     }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -63,7 +62,7 @@ public final class NginxServer implements AutoCloseable {
             throw new UncheckedIOException("Could not start nginx", e);
         } catch (RuntimeException e) {
             if (n != null) {
-                HaproxyServer.deleteTree(n.dir);
+                n.close();
             }
             throw e;
         }
@@ -108,9 +107,11 @@ public final class NginxServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("logs/stdout.log").toFile())
                 .start();
+        ProcessTree.stopAtExit(process);
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
+                ProcessTree.stop(process, Duration.ofSeconds(5));
                 throw new IllegalStateException("nginx exited with " + process.exitValue() + ":\n" + log());
             }
             if (listens(port) && !workerPids().isEmpty()) {
@@ -118,7 +119,7 @@ public final class NginxServer implements AutoCloseable {
             }
             HaproxyServer.sleep(20);
         }
-        process.destroyForcibly();
+        ProcessTree.stop(process, Duration.ofSeconds(5));
         throw new IllegalStateException("nginx did not become ready within 30 s:\n" + log());
     }
 
@@ -182,14 +183,10 @@ public final class NginxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        // SIGTERM to the master, which stops its workers and waits for them; then whatever is left is killed. Killing
+        // the master first would leave its workers running, holding the port, after the build.
         if (process != null) {
-            process.toHandle().children().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ProcessTree.stop(process, Duration.ofSeconds(10));
         }
         HaproxyServer.deleteTree(dir);
     }

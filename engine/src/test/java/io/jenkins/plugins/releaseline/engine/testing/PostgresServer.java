@@ -119,9 +119,14 @@ public final class PostgresServer {
     }
 
     private static void startIn(Path bin, Path dir, int port, boolean root) throws IOException {
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c max_connections=200", "start"), root);
+        try {
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                    dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                    "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c max_connections=200", "start"), root);
+        } catch (RuntimeException e) {
+            killPostmaster(dir.resolve("data")); // pg_ctl gave up waiting: the server may be running all the same
+            throw e;
+        }
     }
 
     private void stop() {
@@ -133,6 +138,27 @@ public final class PostgresServer {
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("Could not stop the test PostgreSQL in " + dir + ": " + e.getMessage());
+            killPostmaster(dir.resolve("data"));
+        }
+    }
+
+    /** pg_ctl could not stop it: kill the postmaster named in its pid file and every process under it. */
+    static void killPostmaster(Path data) {
+        try {
+            Path pidFile = data.resolve("postmaster.pid");
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+            ProcessHandle.of(pid).ifPresent(master -> {
+                List<ProcessHandle> children = master.descendants().toList();
+                master.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+                master.onExit().join();
+                children.forEach(c -> c.onExit().join());
+            });
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Could not kill the test PostgreSQL of " + data + ": " + e.getMessage());
         }
     }
 

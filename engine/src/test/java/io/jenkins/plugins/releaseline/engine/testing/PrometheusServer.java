@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +85,7 @@ public final class PrometheusServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prometheus.log").toFile()))
                     .start();
+            ProcessTree.stopAtExit(process);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + BINARY, e);
         }
@@ -99,6 +99,7 @@ public final class PrometheusServer implements AutoCloseable {
             }
             sleep(100);
         }
+        ProcessTree.stop(process, Duration.ZERO);
         throw new IllegalStateException("Prometheus did not become ready within 60 s:\n" + log());
     }
 
@@ -143,11 +144,7 @@ public final class PrometheusServer implements AutoCloseable {
     public void stop() {
         if (process != null) {
             process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ProcessTree.stop(process, Duration.ZERO); // waits for it and forgets its exit hook
         }
     }
 
