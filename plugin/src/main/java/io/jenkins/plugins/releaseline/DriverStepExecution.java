@@ -55,8 +55,22 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
     private transient D driver;
     private transient ScheduledFuture<?> task;
 
-    /** A body's end, kept until the driver has taken it (persisted, so that a restart does not lose it). */
-    private record BodyEnded(String bodyId, boolean succeeded, String detail) implements Serializable {}
+    /**
+     * A body's end, kept until the driver has taken it (persisted, so that a restart does not lose it). A class, not
+     * a record: the program is saved by JBoss Marshalling, which sets fields reflectively.
+     */
+    private static final class BodyEnded implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String bodyId;
+        private final boolean succeeded;
+        private final String detail;
+
+        BodyEnded(String bodyId, boolean succeeded, String detail) {
+            this.bodyId = bodyId;
+            this.succeeded = succeeded;
+            this.detail = detail;
+        }
+    }
 
     protected DriverStepExecution(StepContext context) {
         super(context);
@@ -218,6 +232,8 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
                 storeDown = true;
                 LOGGER.log(Level.WARNING, driverId + ": " + e.getMessage() + "; trying again every " + delay + " ms", e);
                 listener().getLogger().println(driverId + ": " + e.getMessage() + "; trying again until it answers");
+            } else {
+                LOGGER.log(Level.FINE, driverId + ": still failing, trying again", e);
             }
         } finally {
             delay = release(delay);
@@ -250,7 +266,7 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
         }
         BodyEnded end = bodyEnded;
         if (end != null) {
-            driver.bodyFinished(end.bodyId(), end.succeeded(), end.detail());
+            driver.bodyFinished(end.bodyId, end.succeeded, end.detail);
             bodyEnded = null;
             getContext().saveState();
         } else if (inBody && !advancesDuringBody()) {
