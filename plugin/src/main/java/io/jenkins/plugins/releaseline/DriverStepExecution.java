@@ -211,7 +211,7 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
 
     private synchronized long release(long delay) {
         advancing = false;
-        return again && delay > 0 ? 0 : delay;
+        return again && !ended ? 0 : delay;
     }
 
     private void tick() {
