@@ -192,7 +192,7 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
                 throws IOException, InterruptedException {
             Result result = build.getResult();
             boolean ok = result == null || result.isBetterOrEqualTo(Result.SUCCESS);
-            PromotionDriver driver = DeployCallback.driver(driverId);
+            PromotionDriver driver = PromoteStepExecution.driver(driverId);
             driver.bodyFinished(driver.state().bodyId, ok, ok ? null : "build result " + result);
             Next end = DriveLoop.untilDone(
                     driver, Clock.systemUTC(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, n -> {}, Duration.ofMinutes(5));

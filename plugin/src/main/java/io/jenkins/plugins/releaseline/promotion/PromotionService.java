@@ -75,6 +75,6 @@ public class PromotionService {
 
     /** Tells waiting {@code promote} steps to look at their gates now (after an approval, say) instead of at their next poll. */
     static void nudgeWaitingSteps() {
-        WaitingPromotions.wakeAll();
+        PromoteStepExecution.wakeAll();
     }
 }

@@ -11,6 +11,7 @@ import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import hudson.tasks.BuildWrapper;
+import io.jenkins.plugins.releaseline.RunningDrivers;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionStatus;
 import java.util.HashSet;
@@ -62,9 +63,9 @@ class PromotionDriverStepTest {
     void anApprovalOnThisControllerWakesAWaitingStepAtOnce(JenkinsRule r) throws Exception {
         PromoteStepExecution.pollMillis = 3_600_000L;
         prodNeedsBob();
-        Set<String> before = WaitingPromotions.ids();
+        Set<String> before = RunningDrivers.ids(PromoteStepExecution.class);
         WorkflowRun run = waitingRun(r);
-        Set<String> waiting = new HashSet<>(WaitingPromotions.ids());
+        Set<String> waiting = new HashSet<>(RunningDrivers.ids(PromoteStepExecution.class));
         waiting.removeAll(before);
         assertEquals(1, waiting.size(), "the waiting step is registered");
         PromotionService.get().engine().approve(promotionOf(run), new Actor("bob", null), null);
@@ -72,20 +73,20 @@ class PromotionDriverStepTest {
         r.assertBuildStatusSuccess(r.waitForCompletion(run));
         r.assertLogContains("body ran for 3.0.0", run);
         assertEquals(PromotionStatus.DEPLOYED, PromotionService.get().engine().promotion(promotionOf(run)).status());
-        assertFalse(WaitingPromotions.ids().contains(waiting.iterator().next()), "an ended step leaves the registry");
+        assertFalse(RunningDrivers.ids(PromoteStepExecution.class).contains(waiting.iterator().next()), "an ended step leaves the registry");
     }
 
     @Test
     void abortingAWaitingStepCancelsThePromotion(JenkinsRule r) throws Exception {
         PromoteStepExecution.pollMillis = 200;
         prodNeedsBob();
-        Set<String> before = WaitingPromotions.ids();
+        Set<String> before = RunningDrivers.ids(PromoteStepExecution.class);
         WorkflowRun run = waitingRun(r);
         run.doStop();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(run));
         r.assertLogNotContains("body ran for", run);
         assertEquals(PromotionStatus.CANCELLED, PromotionService.get().engine().promotion(promotionOf(run)).status());
-        assertTrue(before.containsAll(WaitingPromotions.ids()), "the aborted step left the registry");
+        assertTrue(before.containsAll(RunningDrivers.ids(PromoteStepExecution.class)), "the aborted step left the registry");
         assertEquals(List.of(), PromotionService.get().engine().locks());
     }
 

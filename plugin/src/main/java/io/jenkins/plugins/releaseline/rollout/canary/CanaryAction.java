@@ -3,6 +3,7 @@ package io.jenkins.plugins.releaseline.rollout.canary;
 import hudson.model.Item;
 import hudson.model.Run;
 import io.jenkins.plugins.releaseline.ActingUser;
+import io.jenkins.plugins.releaseline.RunningDrivers;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryController;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryTimeline;
@@ -150,7 +151,7 @@ public class CanaryAction implements RunAction2 {
             rsp.sendError(HttpServletResponse.SC_CONFLICT, e.getMessage());
             return;
         }
-        CanaryExecutions.wake(rolloutId);
+        RunningDrivers.wake(rolloutId);
         rsp.setContentType("application/json;charset=UTF-8");
         rsp.getWriter().write("{\"state\":\"" + r.state() + "\"}");
     }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.releaseline.rollout.canary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jenkins.plugins.releaseline.RunningDrivers;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -52,7 +53,7 @@ class CanaryDeployRestartTest {
                     CanaryState.PAUSED, CanaryDeployStepTest.rollout(action).state());
             j.assertLogContains("resumed after a restart: PAUSED", b);
             CanaryService.get().controller().unpause(action.getRolloutId(), "operator", "looks fine");
-            CanaryExecutions.wake(action.getRolloutId());
+            RunningDrivers.wake(action.getRolloutId());
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
             j.assertLogContains("router block: canary at 100%", b);
         });
@@ -78,7 +79,7 @@ class CanaryDeployRestartTest {
             assertEquals(1, log.split("router block: canary at 10%", -1).length - 1, "the 10% block ran once: " + log);
             j.assertLogContains("router block: canary at 100%", b);
             j.assertLogContains("resumed after a restart", b);
-            assertEquals(0, CanaryExecutions.size(), "an ended execution is forgotten");
+            assertEquals(0, RunningDrivers.ids(CanaryDeployExecution.class).size(), "an ended execution is forgotten");
         });
     }
 }

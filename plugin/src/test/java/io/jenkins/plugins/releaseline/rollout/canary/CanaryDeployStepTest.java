@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Item;
 import hudson.model.Result;
+import io.jenkins.plugins.releaseline.RunningDrivers;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import java.net.URL;
@@ -168,7 +169,7 @@ class CanaryDeployStepTest {
     @Test
     void anEndedCanaryLeavesNoExecutionBehind(JenkinsRule j) throws Exception {
         j.buildAndAssertSuccess(job(j, "forgotten", "10%/1s, 100%"));
-        assertEquals(0, CanaryExecutions.size());
+        assertEquals(0, RunningDrivers.ids(CanaryDeployExecution.class).size());
     }
 
     static CanaryRollout rollout(CanaryAction action) {

@@ -155,7 +155,7 @@ class LambdaDeployStepTest {
         WorkflowRun b = j.buildAndAssertStatus(Result.FAILURE, p);
         j.assertLogContains("[lambda]   previous environment: PASS - integration ran", b);
         j.assertLogContains("[lambda]   approvals: WAIT - 0 of 1 approvals", b);
-        j.assertLogContains("still waiting after 2s: approvals: 0 of 1 approvals", b);
+        j.assertLogContains("timed out after 2s waiting for: approvals; cancelled", b);
         assertEquals(callsBefore, lambda.authorizations.size(), "nothing was sent to Lambda for prod");
 
         WorkflowJob rebuilt = j.createProject(WorkflowJob.class, "rebuilt");
@@ -165,7 +165,8 @@ class LambdaDeployStepTest {
                         + "    region: 'eu-west-1', endpoint: '" + lambda.url() + "')\n",
                 true));
         WorkflowRun r = j.buildAndAssertStatus(Result.FAILURE, rebuilt);
-        j.assertLogContains("refused: previous environment: version 1.1.0 was built again", r);
+        j.assertLogContains(" refused:", r);
+        j.assertLogContains("  - previous environment: version 1.1.0 was built again", r);
         assertEquals(callsBefore, lambda.authorizations.size(), "nothing was sent to Lambda for prod");
     }
 

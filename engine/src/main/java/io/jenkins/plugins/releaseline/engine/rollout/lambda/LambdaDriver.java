@@ -4,6 +4,8 @@ import io.jenkins.plugins.releaseline.engine.drive.Driver;
 import io.jenkins.plugins.releaseline.engine.drive.DriverRecords;
 import io.jenkins.plugins.releaseline.engine.drive.EffectJournal;
 import io.jenkins.plugins.releaseline.engine.drive.Next;
+import io.jenkins.plugins.releaseline.engine.promotion.GateVerdict;
+import io.jenkins.plugins.releaseline.engine.promotion.GateWait;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionStatus;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
@@ -49,6 +52,8 @@ import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 public final class LambdaDriver implements Driver {
 
     public static final String KIND = "lambda";
+    /** How often a deployment waiting at the gates asks them again. */
+    static final Duration GATE_POLL = Duration.ofSeconds(30);
     /** Between reads of {@code LastUpdateStatus}. */
     static final Duration STATUS_POLL = Duration.ofSeconds(2);
     /** After a call that failed in a way that may pass (throttled, no answer). */
@@ -238,17 +243,37 @@ public final class LambdaDriver implements Driver {
             services.promotions().cancel(st.promotionId, st.principal, "stopped: " + stop);
             return failed(st, "stopped at the gates: " + stop + "; promotion " + st.promotionId + " cancelled, nothing was sent to AWS");
         }
-        LambdaGateWait.Result r = LambdaGateWait.look(services.promotions(), st.promotionId, st.principal, now,
-                Instant.ofEpochMilli(st.gateDeadlineMillis), Duration.ofMillis(st.gateTimeoutMillis), st.gateSummary, log);
-        st.gateSummary = r.summary();
-        return switch (r.kind()) {
-            case STARTED -> {
-                st.phaseDeadlineMillis = now.toEpochMilli() + st.updateTimeoutMillis;
-                yield new Step(Phase.UPDATING, new Next.Wait(now, "gates passed; updating the code of " + st.function));
-            }
-            case REFUSED -> failed(st, r.why());
-            case WAITING -> new Step(Phase.GATES, new Next.Wait(r.until(), r.why()));
-        };
+        GateWait.Result r;
+        try {
+            r = new GateWait(services.promotions(), GATE_POLL).check(st.promotionId, true, st.principal,
+                    Instant.ofEpochMilli(st.gateDeadlineMillis), Duration.ofMillis(st.gateTimeoutMillis), now);
+        } catch (IllegalArgumentException e) { // cancelled or finished meanwhile
+            return failed(st, "promotion " + st.promotionId + " can no longer start: " + e.getMessage());
+        }
+        logGates(st, r);
+        if (r instanceof GateWait.Started) {
+            st.phaseDeadlineMillis = now.toEpochMilli() + st.updateTimeoutMillis;
+            return new Step(Phase.UPDATING, new Next.Wait(now, "gates passed; updating the code of " + st.function));
+        }
+        if (r instanceof GateWait.Waiting w) {
+            return new Step(Phase.GATES, new Next.Wait(w.until(), w.why()));
+        }
+        if (r instanceof GateWait.TimedOut t) {
+            return failed(st, "promotion " + st.promotionId + " " + t.why() + "; cancelled");
+        }
+        return failed(st, ((GateWait.Refused) r).why());
+    }
+
+    /** Writes the gates' verdicts to the build log when they differ from the last ones written. */
+    private void logGates(LambdaDriverState st, GateWait.Result r) {
+        String outcome = r instanceof GateWait.Started ? "STARTED" : r instanceof GateWait.Refused ? "REFUSED" : "WAITING";
+        List<GateVerdict> verdicts = r.evaluation() == null ? List.of() : r.evaluation().verdicts();
+        String summary = outcome + ": " + verdicts.stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
+        if (!summary.equals(st.gateSummary)) {
+            log.accept("Gates of promotion " + st.promotionId + ": " + outcome);
+            verdicts.forEach(v -> log.accept("  " + v.gate() + ": " + v.verdict() + " - " + v.reason()));
+        }
+        st.gateSummary = summary;
     }
 
     private Step updating(LambdaDriverState st, String stop, Instant now) {

@@ -316,7 +316,7 @@ class LambdaDriverTest {
 
         Next end = drive(d, null);
         assertThat(end).isInstanceOf(Next.Failed.class);
-        assertThat(end.why()).contains("still waiting after 2m").contains("approvals");
+        assertThat(end.why()).contains("timed out after 2 minutes waiting for: approvals");
         assertThat(promotions.promotion(d.state().promotionId).status()).isEqualTo(PromotionStatus.CANCELLED);
         assertThat(lambda.calls()).as("nothing is sent to AWS before the gates pass").isEmpty();
         assertThat(log.stream().filter(l -> l.startsWith("Gates of promotion"))).as("verdicts logged when they change").hasSize(1);
