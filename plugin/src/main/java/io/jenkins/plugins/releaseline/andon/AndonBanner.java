@@ -60,7 +60,7 @@ public class AndonBanner extends PageDecorator {
         if (!Jenkins.get().hasPermission(Jenkins.READ)) {
             return List.of();
         }
-        FreezeBoard board = AndonBoard.get().current();
+        FreezeBoard board = AndonService.get().current();
         if (board == null) {
             return List.of();
         }
@@ -95,7 +95,7 @@ public class AndonBanner extends PageDecorator {
         if (!Jenkins.get().hasPermission(Jenkins.READ)) {
             return null;
         }
-        FreezeBoard board = AndonBoard.get().current();
+        FreezeBoard board = AndonService.get().current();
         if (board == null) {
             // never read since start-up: say so only when the store is known to be down, not while it opens
             Optional<Instant> since = ReleaseLineStore.get().availability().unavailableSince();

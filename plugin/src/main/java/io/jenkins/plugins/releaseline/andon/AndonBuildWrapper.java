@@ -56,9 +56,9 @@ public class AndonBuildWrapper extends SimpleBuildWrapper {
     public void setUp(Context context, Run<?, ?> build, TaskListener listener, EnvVars initialEnvironment)
             throws IOException, InterruptedException {
         // From Pipeline this runs on the CPS VM thread: only the board held in memory is read, never the store.
-        FreezeBoard board = AndonBoard.get().current();
+        FreezeBoard board = AndonService.get().current();
         if (board == null) {
-            jenkins.util.Timer.get().submit(() -> AndonBoard.get().board());
+            jenkins.util.Timer.get().submit(() -> AndonService.get().board());
             String since = io.jenkins.plugins.releaseline.ReleaseLineStore.get()
                     .availability()
                     .unavailableSince()

@@ -157,7 +157,7 @@ public final class AndonCheckStep extends Step {
         }
 
         private Decision decide() {
-            AndonBoard holder = AndonBoard.get();
+            AndonService holder = AndonService.get();
             Decision d = holder.board().check(new WorkScope(jobPath, environment, build), AndonWork.kind(kind));
             if (d.blocked()) {
                 holder.board().noteBlocked(d, build);

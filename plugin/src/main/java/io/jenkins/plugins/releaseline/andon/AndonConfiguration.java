@@ -171,7 +171,7 @@ public class AndonConfiguration extends GlobalConfiguration {
 
     private void apply() {
         try {
-            AndonBoard.get().freshBoard().configure(ActingUser.id(), toEngine());
+            AndonService.get().freshBoard().configure(ActingUser.id(), toEngine());
         } catch (RuntimeException e) {
             // the store may be unreachable; the board applies the saved settings when it opens
             LOGGER.log(Level.WARNING, "Could not apply the Andon settings to the board now", e);

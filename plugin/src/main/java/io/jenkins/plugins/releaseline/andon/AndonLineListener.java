@@ -32,12 +32,12 @@ public class AndonLineListener extends RunListener<Run<?, ?>> {
         }
         try {
             if (result == Result.SUCCESS) {
-                Optional<Freeze> released = AndonBoard.get().freshBoard().lineSucceeded(job, run.getExternalizableId());
+                Optional<Freeze> released = AndonService.get().freshBoard().lineSucceeded(job, run.getExternalizableId());
                 released.ifPresent(
                         f -> listener.getLogger().println(Messages.LineListener_Released("freeze-" + f.id())));
             } else if (result == Result.FAILURE || result == Result.UNSTABLE) {
                 Optional<Freeze> pulled =
-                        AndonBoard.get().freshBoard().lineFailed(job, run.getExternalizableId(), "/" + run.getUrl());
+                        AndonService.get().freshBoard().lineFailed(job, run.getExternalizableId(), "/" + run.getUrl());
                 pulled.ifPresent(f -> listener.getLogger().println(Messages.LineListener_Pulled("freeze-" + f.id())));
             }
         } catch (RuntimeException e) {

@@ -36,7 +36,7 @@ public class AndonOverrideCommand extends CLICommand {
     @Override
     protected int run() throws Exception {
         Jenkins.get().checkPermission(AndonPermissions.OVERRIDE);
-        BreakGlass o = AndonBoard.get().freshBoard().override(ActingUser.id(), freeze, reason, build);
+        BreakGlass o = AndonService.get().freshBoard().override(ActingUser.id(), freeze, reason, build);
         stdout.println(o.build() + " may go through " + o.freezeKey());
         return 0;
     }

@@ -31,7 +31,7 @@ public class AndonQueueTaskDispatcher extends QueueTaskDispatcher {
         // Under the queue's lock: the board held in memory only, never the store. Without a board (the store
         // could not be read since Jenkins started) builds are not held: a dead database must not stop every
         // build of the controller. A board that cannot reach the store any more keeps holding what it held.
-        FreezeBoard board = AndonBoard.get().current();
+        FreezeBoard board = AndonService.get().current();
         if (board == null) {
             return null;
         }

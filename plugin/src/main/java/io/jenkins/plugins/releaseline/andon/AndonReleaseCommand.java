@@ -27,7 +27,7 @@ public class AndonReleaseCommand extends CLICommand {
     @Override
     protected int run() throws Exception {
         Jenkins.get().checkPermission(AndonPermissions.RELEASE);
-        Freeze f = AndonBoard.get().freshBoard().release(ActingUser.id(), AndonApi.freezeId(freeze), note);
+        Freeze f = AndonService.get().freshBoard().release(ActingUser.id(), AndonApi.freezeId(freeze), note);
         stdout.println("freeze-" + f.id() + " released");
         return 0;
     }

@@ -110,7 +110,7 @@ public class AndonRootAction implements RootAction {
 
     private static AndonApi.Response call(ApiCall call) {
         try {
-            return call.run(AndonBoard.get().api());
+            return call.run(AndonService.get().api());
         } catch (RuntimeException e) {
             // the board could not be opened (store unreachable or misconfigured)
             LOGGER.log(Level.WARNING, "The Andon board is unavailable", e);

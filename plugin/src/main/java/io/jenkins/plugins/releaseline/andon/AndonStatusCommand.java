@@ -21,7 +21,7 @@ public class AndonStatusCommand extends CLICommand {
     @Override
     protected int run() throws Exception {
         Jenkins.get().checkPermission(Jenkins.READ);
-        List<Blocker> active = AndonBoard.get().board().activeBlockers();
+        List<Blocker> active = AndonService.get().board().activeBlockers();
         if (active.isEmpty()) {
             stdout.println("Line running");
             return 0;

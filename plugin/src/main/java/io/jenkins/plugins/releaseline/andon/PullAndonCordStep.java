@@ -107,7 +107,7 @@ public final class PullAndonCordStep extends Step {
             form.put("expiresInMinutes", step.expiresInMinutes == 0 ? null : String.valueOf(step.expiresInMinutes));
             try {
                 PullRequest request = AndonApi.pullRequest(form::get, Instant.now());
-                Freeze f = AndonBoard.get().freshBoard().pull(run.getExternalizableId(), request);
+                Freeze f = AndonService.get().freshBoard().pull(run.getExternalizableId(), request);
                 getContext()
                         .get(TaskListener.class)
                         .getLogger()

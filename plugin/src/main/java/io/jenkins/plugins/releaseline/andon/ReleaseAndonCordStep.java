@@ -61,7 +61,7 @@ public final class ReleaseAndonCordStep extends Step {
         protected Void run() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
             try {
-                Freeze f = AndonBoard.get()
+                Freeze f = AndonService.get()
                         .freshBoard()
                         .release(run.getExternalizableId(), AndonApi.freezeId(step.freeze), step.note);
                 getContext().get(TaskListener.class).getLogger().println("Andon: released freeze-" + f.id());

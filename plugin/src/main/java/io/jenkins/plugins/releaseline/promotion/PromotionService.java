@@ -5,7 +5,7 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.security.ACL;
 import io.jenkins.plugins.releaseline.ReleaseLineStore;
-import io.jenkins.plugins.releaseline.andon.AndonBoard;
+import io.jenkins.plugins.releaseline.andon.AndonService;
 import io.jenkins.plugins.releaseline.engine.andon.AndonFreezeCheck;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
@@ -42,7 +42,7 @@ public class PromotionService {
                     store,
                     new AuditTrail(store, Clock.systemUTC()),
                     Clock.systemUTC(),
-                    new AndonFreezeCheck(() -> AndonBoard.get().board()),
+                    new AndonFreezeCheck(() -> AndonService.get().board()),
                     TelemetryFacts.LEDGER);
             made.configure(PromotionConfiguration.get().toOrder(), ACL.SYSTEM2.getName());
             engine = made;

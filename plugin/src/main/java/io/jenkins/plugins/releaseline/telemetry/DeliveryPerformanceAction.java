@@ -46,7 +46,7 @@ public class DeliveryPerformanceAction implements RootAction {
     /** The Prometheus text exposition; scrape it with a user's API token when anonymous users cannot read. */
     public void doPrometheus(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         Jenkins.get().checkPermission(Jenkins.READ);
-        String body = TelemetryHolder.get().metrics().render();
+        String body = TelemetryService.get().metrics().render();
         rsp.setContentType(DeliveryMetrics.CONTENT_TYPE);
         rsp.setHeader("Cache-Control", "no-store");
         try (PrintWriter w = rsp.getWriter()) {
@@ -60,7 +60,7 @@ public class DeliveryPerformanceAction implements RootAction {
         String[] named = req.getParameterValues("environment");
         String json;
         try {
-            json = TelemetryHolder.get()
+            json = TelemetryService.get()
                     .page()
                     .json(named == null ? List.of() : List.of(named), ZoneId.systemDefault());
         } catch (IllegalArgumentException e) {
@@ -90,7 +90,7 @@ public class DeliveryPerformanceAction implements RootAction {
             return;
         }
         try {
-            markdown = TelemetryHolder.get().postmortems().starter(kind, number);
+            markdown = TelemetryService.get().postmortems().starter(kind, number);
         } catch (IllegalArgumentException e) {
             LOGGER.log(Level.FINE, "No postmortem starter for " + kind + " " + id, e);
             rsp.sendError(HttpServletResponse.SC_NOT_FOUND, e.getMessage());
@@ -107,6 +107,6 @@ public class DeliveryPerformanceAction implements RootAction {
     /** Recent freezes and rollbacks, for the page's download links. */
     @Restricted(NoExternalUse.class)
     public List<PostmortemStarter.Available> getRecentPostmortems() {
-        return TelemetryHolder.get().postmortems().recent(20);
+        return TelemetryService.get().postmortems().recent(20);
     }
 }

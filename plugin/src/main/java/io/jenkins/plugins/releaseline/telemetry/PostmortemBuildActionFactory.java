@@ -30,7 +30,7 @@ public class PostmortemBuildActionFactory extends TransientActionFactory<Run> {
         String root = Jenkins.get().getRootUrl();
         String link = (root == null ? "" : root) + target.getUrl();
         try {
-            var available = TelemetryHolder.get()
+            var available = TelemetryService.get()
                     .postmortems()
                     .forBuild(target.getParent().getFullName(), target.getExternalizableId(), link);
             return available.isEmpty() ? List.of() : List.of(new PostmortemBuildAction(target, available));

@@ -86,7 +86,7 @@ public class RecordChangeStep extends Step {
 
         @Override
         protected Void run() throws Exception {
-            DeliveryTelemetry telemetry = TelemetryHolder.get().telemetry();
+            DeliveryTelemetry telemetry = TelemetryService.get().telemetry();
             try {
                 telemetry.recordChange(
                         ActingUser.id(),

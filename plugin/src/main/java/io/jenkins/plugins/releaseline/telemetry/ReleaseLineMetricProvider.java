@@ -51,7 +51,7 @@ public class ReleaseLineMetricProvider extends MetricProvider {
     }
 
     private static Gauge<Double> total(String family, Predicate<DeliveryMetrics.Sample> which) {
-        return () -> TelemetryHolder.get().samples().stream()
+        return () -> TelemetryService.get().samples().stream()
                 .filter(s -> s.name().equals(family) && which.test(s))
                 .mapToDouble(DeliveryMetrics.Sample::value)
                 .sum();

@@ -184,7 +184,7 @@ public class ConfigureFeatureToggleStep extends Step {
                     : Messages.SetFeatureToggleStep_DefaultReason(run.getFullDisplayName());
             EnvironmentSetting after;
             try {
-                after = ToggleEngine.get().toggles().configure(ActingUser.id(), key, environment, input, why);
+                after = ToggleService.get().toggles().configure(ActingUser.id(), key, environment, input, why);
             } catch (IllegalArgumentException e) {
                 throw new AbortException(e.getMessage());
             }

@@ -195,7 +195,7 @@ public class FeatureTogglesConfiguration extends GlobalConfiguration {
         if (environmentNames().isEmpty() && getToggles().isEmpty()) {
             return; // nothing configured: do not open the store for nothing
         }
-        FeatureToggles engine = ToggleEngine.get().toggles();
+        FeatureToggles engine = ToggleService.get().toggles();
         for (String env : environmentNames()) {
             engine.addEnvironment(principal, env, "from the global configuration");
         }

@@ -117,7 +117,7 @@ public class SetFeatureToggleStep extends Step {
                     : Messages.SetFeatureToggleStep_DefaultReason(run.getFullDisplayName());
             EnvironmentSetting after;
             try {
-                after = ToggleEngine.get().toggles().set(ActingUser.id(), key, environment, enabled, percentage, why);
+                after = ToggleService.get().toggles().set(ActingUser.id(), key, environment, enabled, percentage, why);
             } catch (IllegalArgumentException e) {
                 throw new AbortException(e.getMessage());
             }

@@ -36,7 +36,7 @@ public class TogglesPage {
 
     @Restricted(NoExternalUse.class)
     public FeatureToggles getEngine() {
-        return ToggleEngine.get().toggles();
+        return ToggleService.get().toggles();
     }
 
     /** One row of the grid: a toggle and its setting per environment, in the environments' order. */

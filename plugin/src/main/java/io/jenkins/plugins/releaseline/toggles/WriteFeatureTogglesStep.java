@@ -61,7 +61,7 @@ public class WriteFeatureTogglesStep extends Step {
             if (file == null || file.isBlank()) {
                 throw new AbortException(Messages.WriteFeatureTogglesStep_NoFile());
             }
-            FeatureToggles toggles = ToggleEngine.get().toggles();
+            FeatureToggles toggles = ToggleService.get().toggles();
             FlagdExport export;
             try {
                 export = FlagdExport.of(toggles.snapshot(), environment);

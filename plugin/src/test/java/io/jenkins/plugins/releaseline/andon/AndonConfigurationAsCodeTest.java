@@ -28,7 +28,7 @@ class AndonConfigurationAsCodeTest {
         assertEquals("0 23 * * 5", config.getWindows().get(0).getCronStart());
         assertEquals("2026-12-23T00:00:00Z", config.getWindows().get(1).getFrom());
 
-        AndonConfig engine = AndonBoard.get().board().config();
+        AndonConfig engine = AndonService.get().board().config();
         assertEquals(ReleasePolicy.STAY_PULLED, engine.lines().get(0).policy());
         assertEquals("weekend", engine.windows().get(0).name());
         assertTrue(engine.windows().get(1).scope().isEverything());

@@ -57,7 +57,7 @@ class AndonPageTest {
                 post(viewer, "pull", new NameValuePair("scope", "everything"), new NameValuePair("reason", "prank"));
         assertEquals(403, refused.getWebResponse().getStatusCode());
         assertTrue(refused.getWebResponse().getContentAsString().contains("Andon Pull permission"));
-        assertFalse(AndonBoard.get().board().isLineStopped());
+        assertFalse(AndonService.get().board().isLineStopped());
 
         JenkinsRule.WebClient oncall = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         oncall.login("oncall");
@@ -68,7 +68,7 @@ class AndonPageTest {
                 new NameValuePair("reason", "Payments down"));
         assertEquals(200, pulled.getWebResponse().getStatusCode());
         assertTrue(pulled.getWebResponse().getContentAsString().contains("\"state\":\"stopped\""));
-        assertTrue(AndonBoard.get().board().isLineStopped());
+        assertTrue(AndonService.get().board().isLineStopped());
         AuditRecord last =
                 ReleaseLineStore.get().auditTrail().recent(null, false, 1).get(0);
         assertEquals("andon.pull", last.action());
@@ -78,7 +78,7 @@ class AndonPageTest {
         assertEquals(400, empty.getWebResponse().getStatusCode());
         assertTrue(empty.getWebResponse().getContentAsString().contains("reason: must say why"));
 
-        long id = AndonBoard.get().board().active().get(0).id();
+        long id = AndonService.get().board().active().get(0).id();
         Page notAllowed = post(viewer, "release", new NameValuePair("id", String.valueOf(id)));
         assertEquals(403, notAllowed.getWebResponse().getStatusCode());
         Page released =
@@ -94,7 +94,7 @@ class AndonPageTest {
         JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         Page get = wc.goTo("andon/pull?scope=everything&reason=x", null);
         assertEquals(405, get.getWebResponse().getStatusCode());
-        assertFalse(AndonBoard.get().board().isLineStopped());
+        assertFalse(AndonService.get().board().isLineStopped());
     }
 
     @Test
@@ -116,7 +116,7 @@ class AndonPageTest {
         assertNull(wc.goTo("").getElementById("andon-banner"), "no banner while the line runs");
 
         String reason = "<script>alert('andon-xss')</script> DB failover";
-        Freeze f = AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), reason));
+        Freeze f = AndonService.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), reason));
 
         HtmlPage page = wc.goTo("");
         DomElement banner = page.getElementById("andon-banner");
@@ -133,7 +133,7 @@ class AndonPageTest {
                         .contains("&lt;script&gt;alert('andon-xss')&lt;/script&gt;"));
         assertNotNull(wc.goTo("manage/").getElementById("andon-banner"), "and on other pages");
 
-        AndonBoard.get().board().release("alice", f.id(), null);
+        AndonService.get().board().release("alice", f.id(), null);
         assertNull(wc.goTo("").getElementById("andon-banner"), "gone after the release");
     }
 }

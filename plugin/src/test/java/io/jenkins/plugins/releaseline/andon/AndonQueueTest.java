@@ -27,7 +27,7 @@ class AndonQueueTest {
     @Test
     void aBuildOfAFrozenJobWaitsInTheQueueWithTheFreezeAsItsCause(JenkinsRule r) throws Exception {
         FreeStyleProject app = r.createFreeStyleProject("app");
-        Freeze f = AndonBoard.get()
+        Freeze f = AndonService.get()
                 .board()
                 .pull(
                         "alice",
@@ -41,7 +41,7 @@ class AndonQueueTest {
         assertTrue(cause.contains("Repository migration, INC-9"), cause);
         assertTrue(cause.contains("pulled by alice"), cause);
 
-        AndonBoard.get().board().release("alice", f.id(), "done");
+        AndonService.get().board().release("alice", f.id(), "done");
         r.waitUntilNoActivityUpTo((int) TimeUnit.MINUTES.toMillis(1));
         assertNotNull(app.getLastBuild(), "the build ran once the freeze was released");
         assertEquals(Result.SUCCESS, app.getLastBuild().getResult());
@@ -57,8 +57,8 @@ class AndonQueueTest {
 
         main.getBuildersList().add(new FailureBuilder());
         r.buildAndAssertStatus(Result.FAILURE, main);
-        assertTrue(AndonBoard.get().board().isLineStopped());
-        assertTrue(AndonBoard.get().board().activeBlockers().get(0).reason().contains("main#1 failed"));
+        assertTrue(AndonService.get().board().isLineStopped());
+        assertTrue(AndonService.get().board().activeBlockers().get(0).reason().contains("main#1 failed"));
 
         other.scheduleBuild2(0);
         Queue.Item held = waitForBlockedItem(r, other);

@@ -25,7 +25,7 @@ class AndonStepsTest {
     @Test
     void andonCheckFailsWithTheFreezesReason() throws Throwable {
         sessions.then(r -> {
-            AndonBoard.get()
+            AndonService.get()
                     .board()
                     .pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down, INC-42"));
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
@@ -42,10 +42,10 @@ class AndonStepsTest {
     @Test
     void aBreakGlassOverrideLetsExactlyTheNamedBuildThrough() throws Throwable {
         sessions.then(r -> {
-            Freeze f = AndonBoard.get()
+            Freeze f = AndonService.get()
                     .board()
                     .pull("alice", PullRequest.of(FreezeScope.environment("prod"), "Payments down"));
-            AndonBoard.get().board().override("oncall-lead", "freeze-" + f.id(), "CVE hotfix", "deploy#1");
+            AndonService.get().board().override("oncall-lead", "freeze-" + f.id(), "CVE hotfix", "deploy#1");
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition("andonCheck environment: 'prod'\necho 'deployed'", true));
             r.assertLogContains("deployed", r.buildAndAssertSuccess(p));
@@ -57,7 +57,7 @@ class AndonStepsTest {
     void andonCheckWaitsAcrossARestartAndGoesOnWhenReleased() throws Throwable {
         long[] id = new long[1];
         sessions.then(r -> {
-            Freeze f = AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.EVERYTHING, "Release freeze"));
+            Freeze f = AndonService.get().board().pull("alice", PullRequest.of(FreezeScope.EVERYTHING, "Release freeze"));
             id[0] = f.id();
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition(
@@ -69,7 +69,7 @@ class AndonStepsTest {
             WorkflowRun b =
                     r.jenkins.getItemByFullName("deploy", WorkflowJob.class).getBuildByNumber(1);
             assertTrue(b.isBuilding(), "still waiting after the restart");
-            AndonBoard.get().board().release("bob", id[0], "over");
+            AndonService.get().board().release("bob", id[0], "over");
             r.assertBuildStatusSuccess(r.waitForCompletion(b));
             r.assertLogContains("The Andon board lets this build go ahead.", b);
             r.assertLogContains("deployed", b);
@@ -87,8 +87,8 @@ class AndonStepsTest {
                     true));
             WorkflowRun b = r.buildAndAssertSuccess(p);
             r.assertLogContains("pulled freeze-", b);
-            assertFalse(AndonBoard.get().board().isLineStopped());
-            Freeze f = AndonBoard.get().board().history(1).get(0);
+            assertFalse(AndonService.get().board().isLineStopped());
+            Freeze f = AndonService.get().board().history(1).get(0);
             assertEquals("smoke#1", f.pulledBy(), "the build is recorded as the one who pulled");
             assertEquals("rolled back", f.releaseNote());
 
@@ -105,7 +105,7 @@ class AndonStepsTest {
             wrapper.setEnvironment("prod");
             p.getBuildWrappersList().add(wrapper);
             r.buildAndAssertSuccess(p);
-            AndonBoard.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), "CDN incident"));
+            AndonService.get().board().pull("alice", PullRequest.of(FreezeScope.environment("prod"), "CDN incident"));
             r.assertLogContains("CDN incident", r.buildAndAssertStatus(Result.FAILURE, p));
         });
     }

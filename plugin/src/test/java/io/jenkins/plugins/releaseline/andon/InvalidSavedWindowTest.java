@@ -48,7 +48,7 @@ class InvalidSavedWindowTest {
             InvalidWindowsMonitor monitor = ExtensionList.lookupSingleton(InvalidWindowsMonitor.class);
             assertTrue(monitor.isActivated());
             assertTrue(monitor.getProblems().get(0).contains("never"), monitor.getProblems().toString());
-            assertTrue(AndonBoard.get().board().check(WorkScope.job("any"), WorkKind.BUILD).allowed());
+            assertTrue(AndonService.get().board().check(WorkScope.job("any"), WorkKind.BUILD).allowed());
 
             AndonWindow again = new AndonWindow("never-again");
             again.setCronStart("0 7 * * 1");

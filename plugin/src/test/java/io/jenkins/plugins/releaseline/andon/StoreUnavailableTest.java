@@ -55,7 +55,7 @@ class StoreUnavailableTest {
 
         // the board held on the old store goes away with it within one maintenance round
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (AndonBoard.get().current() != null) {
+        while (AndonService.get().current() != null) {
             assertTrue(System.nanoTime() < deadline, "the board on the replaced store was dropped");
             Thread.sleep(100);
         }

@@ -8,14 +8,14 @@ import hudson.model.Cause;
 import hudson.model.CauseAction;
 import hudson.model.Result;
 import io.jenkins.plugins.casc.ConfigurationAsCode;
-import io.jenkins.plugins.releaseline.andon.AndonBoard;
+import io.jenkins.plugins.releaseline.andon.AndonService;
 import io.jenkins.plugins.releaseline.engine.andon.Freeze;
 import io.jenkins.plugins.releaseline.engine.promotion.Deployment;
 import io.jenkins.plugins.releaseline.engine.promotion.PendingApproval;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionStatus;
 import io.jenkins.plugins.releaseline.engine.toggles.FeatureToggles;
-import io.jenkins.plugins.releaseline.toggles.ToggleEngine;
+import io.jenkins.plugins.releaseline.toggles.ToggleService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -102,12 +102,12 @@ class SampleReleaseJobTest {
         assertEquals(1, now.size());
         assertEquals("3.0", now.get(0).artifact().version());
 
-        List<Freeze> freezes = AndonBoard.get().board().history(10);
+        List<Freeze> freezes = AndonService.get().board().history(10);
         assertEquals(1, freezes.size());
         assertNotNull(freezes.get(0).releasedAt(), "the drill's freeze was released");
-        assertTrue(AndonBoard.get().board().active().isEmpty());
+        assertTrue(AndonService.get().board().active().isEmpty());
 
-        FeatureToggles toggles = ToggleEngine.get().toggles();
+        FeatureToggles toggles = ToggleService.get().toggles();
         assertEquals(
                 100.0,
                 toggles.toggle("new-checkout").orElseThrow().setting("prod").percentServed("on"));

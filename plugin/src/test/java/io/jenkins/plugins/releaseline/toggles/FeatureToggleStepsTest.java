@@ -47,7 +47,7 @@ class FeatureToggleStepsTest {
                 "setFeatureToggle(key: 'new-checkout', environment: 'prod', enabled: true, percentage: 25)",
                 Result.SUCCESS);
         j.assertLogContains("Feature toggle new-checkout in prod: on, served to 25% of targeting keys", b);
-        FeatureToggles engine = ToggleEngine.get().toggles();
+        FeatureToggles engine = ToggleService.get().toggles();
         EnvironmentSetting prod = engine.toggle("new-checkout").orElseThrow().setting("prod");
         assertTrue(prod.enabled());
         assertEquals(25.0, prod.percentServed("on"));
@@ -57,7 +57,7 @@ class FeatureToggleStepsTest {
 
     @Test
     void featureToggleReturnsTheValueForTheContext() throws Exception {
-        ToggleEngine.get().toggles().set("test", "new-checkout", "staging", true, null, null);
+        ToggleService.get().toggles().set("test", "new-checkout", "staging", true, null, null);
         WorkflowRun b = run("""
                 def on = featureToggle(key: 'new-checkout', environment: 'staging', context: [targetingKey: 'user-1', plan: 'pro'])
                 def off = featureToggle(key: 'new-checkout', environment: 'prod', context: [targetingKey: 'user-1'])
@@ -70,7 +70,7 @@ class FeatureToggleStepsTest {
 
     @Test
     void withFeatureToggleRunsTheBodyOnlyWhereOnAndSaysWhenItSkips() throws Exception {
-        ToggleEngine.get().toggles().set("test", "new-checkout", "staging", true, null, null);
+        ToggleService.get().toggles().set("test", "new-checkout", "staging", true, null, null);
         WorkflowRun b = run("""
                 withFeatureToggle(key: 'new-checkout', environment: 'staging') { echo 'staging body ran' }
                 withFeatureToggle(key: 'new-checkout', environment: 'prod') { echo 'prod body ran' }
@@ -104,7 +104,7 @@ class FeatureToggleStepsTest {
 
     @Test
     void badInputFailsTheBuildWithTheFieldNamedAndChangesNothing() throws Exception {
-        FeatureToggles engine = ToggleEngine.get().toggles();
+        FeatureToggles engine = ToggleService.get().toggles();
         int before = engine.history("new-checkout", 100).size();
         WorkflowRun pct =
                 run("setFeatureToggle(key: 'new-checkout', environment: 'prod', percentage: 150)", Result.FAILURE);
@@ -127,7 +127,7 @@ class FeatureToggleStepsTest {
                 true));
         WorkflowRun b = j.buildAndAssertSuccess(p);
         FilePath written = j.jenkins.getWorkspaceFor(p).child("deploy/prod.flagd.json");
-        FlagdExport expected = FlagdExport.of(ToggleEngine.get().toggles().snapshot(), "prod");
+        FlagdExport expected = FlagdExport.of(ToggleService.get().toggles().snapshot(), "prod");
         assertEquals(expected.text(), written.readToString());
         j.assertLogContains("etag=" + expected.etag(), b);
     }

@@ -30,7 +30,7 @@ class FeatureTogglesConfigurationAsCodeTest {
         assertEquals(14, config.getStaleAfterDays());
 
         config.applyToStore("test");
-        FeatureToggles engine = ToggleEngine.get().toggles();
+        FeatureToggles engine = ToggleService.get().toggles();
         assertEquals(List.of("dev", "staging", "prod"), engine.environments());
         assertEquals(
                 "team-checkout",

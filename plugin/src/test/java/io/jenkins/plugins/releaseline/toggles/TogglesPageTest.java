@@ -70,7 +70,7 @@ class TogglesPageTest {
 
     @Test
     void flipKillAndRolloutNeedManageTogglesAndAPost() throws Exception {
-        FeatureToggles engine = ToggleEngine.get().toggles();
+        FeatureToggles engine = ToggleService.get().toggles();
         JenkinsRule.WebClient viewer = j.createWebClient().login("viewer");
         viewer.setThrowExceptionOnFailingStatusCode(false);
         Page refused = viewer.getPage(viewer.addCrumb(post("flip", "key=new-checkout&environment=prod&enabled=true")));
@@ -133,7 +133,7 @@ class TogglesPageTest {
         JenkinsRule.WebClient viewer = j.createWebClient().login("viewer");
         Page page = viewer.goTo("release-line/toggles/prod.flagd.json", "application/json");
         String etag = page.getWebResponse().getResponseHeaderValue("ETag");
-        FlagdExport expected = FlagdExport.of(ToggleEngine.get().toggles().snapshot(), "prod");
+        FlagdExport expected = FlagdExport.of(ToggleService.get().toggles().snapshot(), "prod");
         assertEquals(expected.etag(), etag);
         assertEquals(expected.text(), page.getWebResponse().getContentAsString());
 

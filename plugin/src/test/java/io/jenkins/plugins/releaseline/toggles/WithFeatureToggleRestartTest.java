@@ -26,7 +26,7 @@ class WithFeatureToggleRestartTest {
             config.setEnvironments("staging, prod");
             config.setToggles(List.of(new ToggleDefinitionSpec("new-checkout")));
             config.applyToStore("test");
-            ToggleEngine.get().toggles().set("test", "new-checkout", "staging", true, null, null);
+            ToggleService.get().toggles().set("test", "new-checkout", "staging", true, null, null);
             File gate = new File(r.jenkins.getRootDir(), "go-on");
             WorkflowJob p = r.createProject(WorkflowJob.class, "toggled");
             p.setDefinition(new CpsFlowDefinition(

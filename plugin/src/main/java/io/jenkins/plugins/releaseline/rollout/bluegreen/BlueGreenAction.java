@@ -84,7 +84,7 @@ public class BlueGreenAction implements RunAction2 {
     public List<BlueGreenRollout> getRollouts() {
         List<BlueGreenRollout> out = new ArrayList<>();
         try {
-            var controller = RolloutEngine.controller();
+            var controller = BlueGreenService.controller();
             for (long id : getRolloutIds()) {
                 controller.get(id).ifPresent(out::add);
             }

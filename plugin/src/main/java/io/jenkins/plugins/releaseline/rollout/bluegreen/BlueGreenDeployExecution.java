@@ -29,7 +29,7 @@ final class BlueGreenDeployExecution extends DriverStepExecution<BlueGreenDriver
 
     @Override
     protected void prepare() throws Exception {
-        principal = RolloutEngine.principal(getContext().get(Run.class));
+        principal = BlueGreenService.principal(getContext().get(Run.class));
     }
 
     @Override

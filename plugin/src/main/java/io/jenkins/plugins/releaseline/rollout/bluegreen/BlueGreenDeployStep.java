@@ -148,7 +148,7 @@ public class BlueGreenDeployStep extends Step implements Serializable {
         }
         TrafficRouter r = def.toRouter(run, null);
         try {
-            BlueGreenDriver d = BlueGreenDriver.create(RolloutEngine.store(), RolloutEngine.audit(), Clock.systemUTC(), driverId, r,
+            BlueGreenDriver d = BlueGreenDriver.create(BlueGreenService.store(), BlueGreenService.audit(), Clock.systemUTC(), driverId, r,
                     plan(principal, def.targetUrlMap()));
             if (stopReason != null) {
                 d.requestStop(stopReason);

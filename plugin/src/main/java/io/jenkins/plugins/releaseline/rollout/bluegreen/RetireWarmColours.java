@@ -24,7 +24,7 @@ public class RetireWarmColours extends PeriodicWork {
     @Override
     protected void doRun() {
         try {
-            RolloutEngine.controller()
+            BlueGreenService.controller()
                     .retireDue(ACL.SYSTEM2.getName())
                     .forEach(r -> LOGGER.info(() ->
                             "Retired " + r.liveColour() + " of " + r.environment() + " (rollout #" + r.id() + ")"));

@@ -76,7 +76,7 @@ public class RollbackStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            principal = RolloutEngine.principal(getContext().get(Run.class));
+            principal = BlueGreenService.principal(getContext().get(Run.class));
             Timer.get().submit(this::rollBack);
             return false;
         }
@@ -111,7 +111,7 @@ public class RollbackStep extends Step {
 
         private String run() throws Exception {
             Run<?, ?> run = getContext().get(Run.class);
-            BlueGreenController controller = RolloutEngine.controller();
+            BlueGreenController controller = BlueGreenService.controller();
             BlueGreenRollout r;
             try {
                 Optional<BlueGreenRollout> active = controller.current(environment);

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.releaseline.rollout.router;
 
-import io.jenkins.plugins.releaseline.rollout.bluegreen.RolloutEngine;
+import io.jenkins.plugins.releaseline.rollout.bluegreen.BlueGreenService;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
@@ -51,10 +51,10 @@ public class PipelineRouterDefinition extends RouterDefinition {
                 backendList(),
                 initiallyLive != null ? initiallyLive : backendList().get(0),
                 c,
-                RolloutEngine.store(),
-                RolloutEngine.audit(),
+                BlueGreenService.store(),
+                BlueGreenService.audit(),
                 Clock.systemUTC(),
-                RolloutEngine.principal(run));
+                BlueGreenService.principal(run));
     }
 
     @Extension

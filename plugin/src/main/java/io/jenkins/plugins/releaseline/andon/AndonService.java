@@ -33,9 +33,9 @@ import jenkins.util.Timer;
  * could not be opened yet (under the store's breaker) and rebuilds it when the store settings changed.
  */
 @Extension
-public class AndonBoard {
+public class AndonService {
 
-    private static final Logger LOGGER = Logger.getLogger(AndonBoard.class.getName());
+    private static final Logger LOGGER = Logger.getLogger(AndonService.class.getName());
     static final Duration POLL = Duration.ofMillis(500);
     static final Duration MAINTENANCE = Duration.ofSeconds(2);
 
@@ -45,8 +45,8 @@ public class AndonBoard {
     private ScheduledFuture<?> maintenance;
 
     @NonNull
-    public static AndonBoard get() {
-        return ExtensionList.lookupSingleton(AndonBoard.class);
+    public static AndonService get() {
+        return ExtensionList.lookupSingleton(AndonService.class);
     }
 
     /** The board held in memory, or null if it could not be opened yet; one volatile read, for hot paths. */
@@ -95,7 +95,7 @@ public class AndonBoard {
         try {
             watcher = new ChangeWatcher(store, POLL);
             b.watch(watcher);
-            b.addListener(AndonBoard::snapshotChanged);
+            b.addListener(AndonService::snapshotChanged);
             b.configure(
                     io.jenkins.plugins.releaseline.ActingUser.id(),
                     AndonConfiguration.get().toEngine());
@@ -174,7 +174,7 @@ public class AndonBoard {
 
     @Terminator
     public static void closeOnShutdown() {
-        for (AndonBoard holder : ExtensionList.lookup(AndonBoard.class)) {
+        for (AndonService holder : ExtensionList.lookup(AndonService.class)) {
             synchronized (holder) {
                 if (holder.maintenance != null) {
                     holder.maintenance.cancel(false);

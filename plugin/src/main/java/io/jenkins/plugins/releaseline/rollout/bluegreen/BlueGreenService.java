@@ -11,9 +11,9 @@ import io.jenkins.plugins.releaseline.engine.store.Store;
 import java.time.Clock;
 
 /** The engine's blue-green controller on this controller's store. */
-public final class RolloutEngine {
+public final class BlueGreenService {
 
-    private RolloutEngine() {}
+    private BlueGreenService() {}
 
     @NonNull
     public static Store store() {

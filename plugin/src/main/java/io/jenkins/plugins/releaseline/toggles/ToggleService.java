@@ -16,7 +16,7 @@ import java.time.Duration;
  * is reopened with other settings), kept current with changes made by other controllers by a change watcher.
  */
 @Extension
-public class ToggleEngine {
+public class ToggleService {
 
     /** How often other controllers' changes are looked for. */
     static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
@@ -26,8 +26,8 @@ public class ToggleEngine {
     private ChangeWatcher watcher;
 
     @NonNull
-    public static ToggleEngine get() {
-        return ExtensionList.lookupSingleton(ToggleEngine.class);
+    public static ToggleService get() {
+        return ExtensionList.lookupSingleton(ToggleService.class);
     }
 
     @NonNull
@@ -54,7 +54,7 @@ public class ToggleEngine {
 
     @Terminator
     public static void closeOnShutdown() {
-        for (ToggleEngine engine : ExtensionList.lookup(ToggleEngine.class)) {
+        for (ToggleService engine : ExtensionList.lookup(ToggleService.class)) {
             engine.close();
         }
     }

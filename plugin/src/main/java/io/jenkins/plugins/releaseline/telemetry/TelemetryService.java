@@ -18,7 +18,7 @@ import java.util.List;
  * new ledger records incrementally), rebuilt when the store is reopened with other settings.
  */
 @Extension
-public class TelemetryHolder {
+public class TelemetryService {
 
     private final Clock clock = Clock.systemUTC();
     private Store store;
@@ -30,8 +30,8 @@ public class TelemetryHolder {
     private DeliveryMetrics samplesFrom;
 
     @NonNull
-    public static TelemetryHolder get() {
-        return ExtensionList.lookupSingleton(TelemetryHolder.class);
+    public static TelemetryService get() {
+        return ExtensionList.lookupSingleton(TelemetryService.class);
     }
 
     @NonNull
