@@ -226,11 +226,16 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
             delay = retryDelay(e);
             if (delay < 0) {
                 Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                fail(t instanceof AbortException || !(t instanceof IllegalArgumentException || t instanceof IllegalStateException)
-                        ? t : new AbortException(t.getMessage()));
+                fail(
+                        t instanceof AbortException
+                                        || !(t instanceof IllegalArgumentException
+                                                || t instanceof IllegalStateException)
+                                ? t
+                                : new AbortException(t.getMessage()));
             } else if (!storeDown) { // said once, not at every retry
                 storeDown = true;
-                LOGGER.log(Level.WARNING, driverId + ": " + e.getMessage() + "; trying again every " + delay + " ms", e);
+                LOGGER.log(
+                        Level.WARNING, driverId + ": " + e.getMessage() + "; trying again every " + delay + " ms", e);
                 listener().getLogger().println(driverId + ": " + e.getMessage() + "; trying again until it answers");
             } else {
                 LOGGER.log(Level.FINE, driverId + ": still failing, trying again", e);
@@ -301,8 +306,8 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
     private void startBody(Next.RunBody b) throws Exception {
         BodyInvoker invoker = getContext().newBodyInvoker().withCallback(new BodyEnd(driverId, b.bodyId()));
         if (!b.environment().isEmpty()) {
-            invoker.withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class),
-                    EnvironmentExpander.constant(b.environment())));
+            invoker.withContext(EnvironmentExpander.merge(
+                    getContext().get(EnvironmentExpander.class), EnvironmentExpander.constant(b.environment())));
         }
         startedBody = b.bodyId(); // saved with the program, as the body is: a resumed step never starts it again
         inBody = true;
@@ -314,7 +319,8 @@ public abstract class DriverStepExecution<D extends Driver> extends StepExecutio
     final void bodyEnded(String bodyId, boolean ok, Object result, Throwable t) {
         body = null;
         bodyFailure = t;
-        bodyEnded = new BodyEnded(bodyId, ok, ok ? successDetail(result) : t.getMessage() == null ? t.toString() : t.getMessage());
+        bodyEnded = new BodyEnded(
+                bodyId, ok, ok ? successDetail(result) : t.getMessage() == null ? t.toString() : t.getMessage());
         inBody = false; // after the end is kept: an advance in between still waits for it
         getContext().saveState();
         schedule(0);

@@ -33,6 +33,7 @@ public class ReleaseLineStore {
     private volatile StoreSettings openedWith;
     /** The breaker of the settings last tried; a new one when the settings change. */
     private volatile StoreAvailability availability = new StoreAvailability(Clock.systemUTC());
+
     private StoreSettings triedWith;
 
     @NonNull

@@ -55,8 +55,10 @@ public final class RunningDrivers {
 
     /** The driver ids of the running executions of {@code type}. */
     public static Set<String> ids(Class<? extends DriverStepExecution<?>> type) {
-        return RUNNING.entrySet().stream().filter(en -> type.isInstance(en.getValue().get()))
-                .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
+        return RUNNING.entrySet().stream()
+                .filter(en -> type.isInstance(en.getValue().get()))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** A body ended: its execution takes it (found here, or among the running steps when it is not here yet). */

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.releaseline.andon;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.PageDecorator;
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import io.jenkins.plugins.releaseline.engine.andon.Blocker;
 import io.jenkins.plugins.releaseline.engine.andon.FreezeBoard;
@@ -99,7 +99,8 @@ public class AndonBanner extends PageDecorator {
         if (board == null) {
             // never read since start-up: say so only when the store is known to be down, not while it opens
             Optional<Instant> since = ReleaseLineStore.get().availability().unavailableSince();
-            return since.map(t -> Messages.Banner_StoreUnavailableUnknown(at(t))).orElse(null);
+            return since.map(t -> Messages.Banner_StoreUnavailableUnknown(at(t)))
+                    .orElse(null);
         }
         Optional<Instant> since = board.staleSince();
         if (since.isEmpty()) {

@@ -132,7 +132,9 @@ public class AndonConfiguration extends GlobalConfiguration {
                 w.add(window.toEngine());
             } catch (IllegalArgumentException e) {
                 problems.add(Messages.AndonConfiguration_WindowLeftOut(window.getName(), e.getMessage()));
-                LOGGER.log(Level.WARNING, "Freeze window {0} is not applied: {1}", new Object[] {window.getName(), e.getMessage()});
+                LOGGER.log(Level.WARNING, "Freeze window {0} is not applied: {1}", new Object[] {
+                    window.getName(), e.getMessage()
+                });
             }
         }
         List<LineJob> l = new ArrayList<>();

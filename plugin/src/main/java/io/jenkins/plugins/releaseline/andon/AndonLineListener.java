@@ -32,7 +32,8 @@ public class AndonLineListener extends RunListener<Run<?, ?>> {
         }
         try {
             if (result == Result.SUCCESS) {
-                Optional<Freeze> released = AndonService.get().freshBoard().lineSucceeded(job, run.getExternalizableId());
+                Optional<Freeze> released =
+                        AndonService.get().freshBoard().lineSucceeded(job, run.getExternalizableId());
                 released.ifPresent(
                         f -> listener.getLogger().println(Messages.LineListener_Released("freeze-" + f.id())));
             } else if (result == Result.FAILURE || result == Result.UNSTABLE) {

@@ -48,7 +48,8 @@ public class AndonPullCommand extends CLICommand {
         form.put("link", link);
         form.put("expiresInMinutes", expiresInMinutes);
         // refusals are IllegalArgumentException (exit 3) or IllegalStateException (exit 4) with the engine's message
-        Freeze f = AndonService.get().freshBoard().pull(ActingUser.id(), AndonApi.pullRequest(form::get, Instant.now()));
+        Freeze f =
+                AndonService.get().freshBoard().pull(ActingUser.id(), AndonApi.pullRequest(form::get, Instant.now()));
         stdout.println("freeze-" + f.id() + " pulled (" + f.scope() + ", stops "
                 + f.stops().text() + ")");
         return 0;

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import jenkins.model.Jenkins;
 import jenkins.tasks.SimpleBuildWrapper;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -133,8 +132,8 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
             TaskListener listener,
             EnvVars initialEnvironment)
             throws IOException, InterruptedException {
-        PromotionSpec spec = new PromotionSpec(false, to, artifact, initialEnvironment.expand(version), file, digest,
-                null, null, wait, timeout);
+        PromotionSpec spec = new PromotionSpec(
+                false, to, artifact, initialEnvironment.expand(version), file, digest, null, null, wait, timeout);
         spec.check(build, true);
         PromotionSpec.Origin origin = new PromotionSpec.Origin(
                 build, branch != null ? initialEnvironment.expand(branch) : branchOf(initialEnvironment));
@@ -146,13 +145,18 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
                 Instant.now());
         String[] report = {null};
         boolean[] announced = {false};
-        Next next = DriveLoop.untilBody(driver, Clock.systemUTC(), DriveLoop.THREAD_SLEEPER, n -> {
-            PromotionDriver.State st = driver.state();
-            if (!announced[0] && st.promotionId != 0) {
-                announced[0] = PromotionSpec.announce(build, listener, st);
-            }
-            report[0] = PromotionSpec.show(listener, st, report[0]);
-        }, Duration.ofMinutes(5));
+        Next next = DriveLoop.untilBody(
+                driver,
+                Clock.systemUTC(),
+                DriveLoop.THREAD_SLEEPER,
+                n -> {
+                    PromotionDriver.State st = driver.state();
+                    if (!announced[0] && st.promotionId != 0) {
+                        announced[0] = PromotionSpec.announce(build, listener, st);
+                    }
+                    report[0] = PromotionSpec.show(listener, st, report[0]);
+                },
+                Duration.ofMinutes(5));
         if (Thread.interrupted()) {
             throw new InterruptedException(next.why());
         }
@@ -195,7 +199,12 @@ public class PromoteBuildWrapper extends SimpleBuildWrapper {
             PromotionDriver driver = PromoteStepExecution.driver(driverId);
             driver.bodyFinished(driver.state().bodyId, ok, ok ? null : "build result " + result);
             Next end = DriveLoop.untilDone(
-                    driver, Clock.systemUTC(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, n -> {}, Duration.ofMinutes(5));
+                    driver,
+                    Clock.systemUTC(),
+                    DriveLoop.THREAD_SLEEPER,
+                    DriveLoop.NO_BODY,
+                    n -> {},
+                    Duration.ofMinutes(5));
             listener.getLogger().println(end.why());
         }
     }

@@ -106,7 +106,8 @@ public class PromoteStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new PromoteStepExecution(context, new PromotionSpec(false, to, artifact, version, file, digest, branch, null, wait, timeout));
+        return new PromoteStepExecution(
+                context, new PromotionSpec(false, to, artifact, version, file, digest, branch, null, wait, timeout));
     }
 
     @Extension

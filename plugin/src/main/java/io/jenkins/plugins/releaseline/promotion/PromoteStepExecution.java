@@ -43,7 +43,8 @@ public final class PromoteStepExecution extends DriverStepExecution<PromotionDri
         Run<?, ?> run = getContext().get(Run.class);
         spec.check(run, getContext().get(FilePath.class) != null);
         EnvVars env = getContext().get(EnvVars.class);
-        origin = new PromotionSpec.Origin(run, spec.branch != null ? spec.branch : env == null ? null : env.get("BRANCH_NAME"));
+        origin = new PromotionSpec.Origin(
+                run, spec.branch != null ? spec.branch : env == null ? null : env.get("BRANCH_NAME"));
     }
 
     /** Creates the driver once the file's digest is known (computed on the agent; this only looks whether it is ready). */
@@ -62,11 +63,16 @@ public final class PromoteStepExecution extends DriverStepExecution<PromotionDri
             }
             digest = digesting.get(); // done: answers at once
             if (digest == null) {
-                throw new AbortException(Messages.PromoteStep_NoFile(spec.file, getContext().get(FilePath.class).getRemote()));
+                throw new AbortException(Messages.PromoteStep_NoFile(
+                        spec.file, getContext().get(FilePath.class).getRemote()));
             }
         }
-        return PromotionDriver.create(ReleaseLineStore.get().store(), PromotionService.get().engine(), driverId(),
-                spec.state(origin, digest, getContext().hasBody()), Instant.ofEpochMilli(origin.startMillis));
+        return PromotionDriver.create(
+                ReleaseLineStore.get().store(),
+                PromotionService.get().engine(),
+                driverId(),
+                spec.state(origin, digest, getContext().hasBody()),
+                Instant.ofEpochMilli(origin.startMillis));
     }
 
     @Override
@@ -77,7 +83,8 @@ public final class PromoteStepExecution extends DriverStepExecution<PromotionDri
             getContext().saveState();
         }
         lastReport = PromotionSpec.show(listener, st, lastReport);
-        if (next instanceof Next.RunBody b && !b.bodyId().equals(startedBody()) || next instanceof Next.Done
+        if (next instanceof Next.RunBody b && !b.bodyId().equals(startedBody())
+                || next instanceof Next.Done
                 || next instanceof Next.Failed && (stopping() || startedBody() != null)) {
             listener.getLogger().println(next.why()); // else the AbortException says why
         }
@@ -102,7 +109,9 @@ public final class PromoteStepExecution extends DriverStepExecution<PromotionDri
 
     @Override
     public String getStatus() {
-        return startedBody() != null ? "deploying (" + driverId() + ")" : "promotion " + driverId() + " waits for its gates";
+        return startedBody() != null
+                ? "deploying (" + driverId() + ")"
+                : "promotion " + driverId() + " waits for its gates";
     }
 
     /** Wakes every waiting {@code promote} step of this controller (an approval came in). */
@@ -111,6 +120,7 @@ public final class PromoteStepExecution extends DriverStepExecution<PromotionDri
     }
 
     static PromotionDriver driver(String driverId) {
-        return new PromotionDriver(ReleaseLineStore.get().store(), PromotionService.get().engine(), driverId);
+        return new PromotionDriver(
+                ReleaseLineStore.get().store(), PromotionService.get().engine(), driverId);
     }
 }

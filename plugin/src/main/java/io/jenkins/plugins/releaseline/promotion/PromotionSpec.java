@@ -3,6 +3,7 @@ package io.jenkins.plugins.releaseline.promotion;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
 import io.jenkins.plugins.releaseline.engine.promotion.GateVerdict;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionDriver;
@@ -28,8 +29,17 @@ final class PromotionSpec implements Serializable {
     final boolean waitForGates;
     final int timeoutMinutes;
 
-    PromotionSpec(boolean rollback, String environment, String artifact, String version, String file, String digest,
-            String branch, String reason, boolean waitForGates, int timeoutMinutes) {
+    PromotionSpec(
+            boolean rollback,
+            String environment,
+            String artifact,
+            String version,
+            String file,
+            String digest,
+            String branch,
+            String reason,
+            boolean waitForGates,
+            int timeoutMinutes) {
         this.rollback = rollback;
         this.environment = environment;
         this.artifact = artifact;
@@ -53,7 +63,7 @@ final class PromotionSpec implements Serializable {
 
         Origin(Run<?, ?> run, String branch) {
             String root = Jenkins.get().getRootUrl();
-            this.requestedBy = Starter.of(run);
+            this.requestedBy = ActingUser.starter(run);
             this.jobPath = run.getParent().getFullName();
             this.buildLink = root == null ? run.getUrl() : root + run.getUrl();
             this.branch = branch;
@@ -80,7 +90,7 @@ final class PromotionSpec implements Serializable {
     /** The driver's document: this request, with what only the build knows (the groups ask the security realm). */
     PromotionDriver.State state(Origin origin, String digestValue, boolean hasBody) {
         String requestedBy = origin.requestedBy;
-        Set<String> groups = Starter.groups(requestedBy);
+        Set<String> groups = ActingUser.groups(requestedBy);
         String jobPath = origin.jobPath;
         String buildLink = origin.buildLink;
         String branchName = origin.branch;
@@ -106,8 +116,11 @@ final class PromotionSpec implements Serializable {
     /** Records the requested promotion on the build and prints "Promotion N: app 1.4.2 (sha256:...) to staging". */
     static boolean announce(Run<?, ?> run, TaskListener listener, PromotionDriver.State st) {
         PromotionRunAction.record(run, st.promotionId);
-        listener.getLogger().println(Messages.PromoteStep_Requested(String.valueOf(st.promotionId),
-                Artifact.of(st.artifact, st.version, st.digest).toString(), st.environment));
+        listener.getLogger()
+                .println(Messages.PromoteStep_Requested(
+                        String.valueOf(st.promotionId),
+                        Artifact.of(st.artifact, st.version, st.digest).toString(),
+                        st.environment));
         return true;
     }
 

@@ -56,7 +56,8 @@ public class RollbackStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
-        return new PromoteStepExecution(context, new PromotionSpec(true, to, artifact, null, null, null, null, reason, true, timeout));
+        return new PromoteStepExecution(
+                context, new PromotionSpec(true, to, artifact, null, null, null, null, reason, true, timeout));
     }
 
     @Extension

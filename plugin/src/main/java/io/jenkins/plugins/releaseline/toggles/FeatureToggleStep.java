@@ -82,7 +82,8 @@ public class FeatureToggleStep extends Step {
     static ToggleEvaluation evaluate(
             TaskListener listener, String key, String environment, Map<String, Object> context, Object defaultValue)
             throws AbortException {
-        ToggleEvaluation e = ToggleService.get().toggles().evaluate(key, environment, fromGroovy(context), defaultValue);
+        ToggleEvaluation e =
+                ToggleService.get().toggles().evaluate(key, environment, fromGroovy(context), defaultValue);
         if (e.errorCode() == EvaluationError.INVALID_CONTEXT) {
             throw new AbortException(e.errorMessage());
         }

@@ -67,7 +67,8 @@ final class SnippetForm {
             return "";
         }
         StringBuilder b = new StringBuilder();
-        map.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+        map.forEach((k, v) ->
+                b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
         return b.toString();
     }
 

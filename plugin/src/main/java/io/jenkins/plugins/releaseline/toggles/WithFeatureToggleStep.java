@@ -121,7 +121,8 @@ public class WithFeatureToggleStep extends Step {
                 decided = true;
                 getContext().saveState();
                 if (!run) {
-                    listener.getLogger().println(Messages.WithFeatureToggleStep_Skipped(key, environment, e.toString()));
+                    listener.getLogger()
+                            .println(Messages.WithFeatureToggleStep_Skipped(key, environment, e.toString()));
                     getContext().onSuccess(null);
                     return;
                 }

@@ -49,7 +49,8 @@ class AndonPermissionsRestartTest {
         static volatile boolean pullKnownWhenRead;
 
         private Object readResolve() {
-            // Permission.fromId would load the class itself; an authorization strategy that lists known permissions does not
+            // Permission.fromId would load the class itself; an authorization strategy that lists known permissions
+            // does not
             pullKnownWhenRead = Permission.getAll().stream().anyMatch(p -> PULL_ID.equals(p.getId()));
             return this;
         }

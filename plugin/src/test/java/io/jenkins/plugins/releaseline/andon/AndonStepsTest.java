@@ -57,7 +57,8 @@ class AndonStepsTest {
     void andonCheckWaitsAcrossARestartAndGoesOnWhenReleased() throws Throwable {
         long[] id = new long[1];
         sessions.then(r -> {
-            Freeze f = AndonService.get().board().pull("alice", PullRequest.of(FreezeScope.EVERYTHING, "Release freeze"));
+            Freeze f =
+                    AndonService.get().board().pull("alice", PullRequest.of(FreezeScope.EVERYTHING, "Release freeze"));
             id[0] = f.id();
             WorkflowJob p = r.createProject(WorkflowJob.class, "deploy");
             p.setDefinition(new CpsFlowDefinition(

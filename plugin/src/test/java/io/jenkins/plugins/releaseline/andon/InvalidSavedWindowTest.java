@@ -47,8 +47,13 @@ class InvalidSavedWindowTest {
             assertEquals(1, config.toEngine().windows().size());
             InvalidWindowsMonitor monitor = ExtensionList.lookupSingleton(InvalidWindowsMonitor.class);
             assertTrue(monitor.isActivated());
-            assertTrue(monitor.getProblems().get(0).contains("never"), monitor.getProblems().toString());
-            assertTrue(AndonService.get().board().check(WorkScope.job("any"), WorkKind.BUILD).allowed());
+            assertTrue(
+                    monitor.getProblems().get(0).contains("never"),
+                    monitor.getProblems().toString());
+            assertTrue(AndonService.get()
+                    .board()
+                    .check(WorkScope.job("any"), WorkKind.BUILD)
+                    .allowed());
 
             AndonWindow again = new AndonWindow("never-again");
             again.setCronStart("0 7 * * 1");

@@ -39,11 +39,12 @@ class StoreUnavailableTest {
         }
         ReleaseLineConfiguration.get().setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/release_line");
 
-        StoreUnavailableException refused = assertThrows(StoreUnavailableException.class, () -> ReleaseLineStore.get()
-                .store());
+        StoreUnavailableException refused = assertThrows(
+                StoreUnavailableException.class, () -> ReleaseLineStore.get().store());
         assertTrue(refused.getMessage().startsWith("Release Line store unavailable since "), refused.getMessage());
         long start = System.nanoTime();
-        assertThrows(StoreUnavailableException.class, () -> ReleaseLineStore.get().store());
+        assertThrows(
+                StoreUnavailableException.class, () -> ReleaseLineStore.get().store());
         assertTrue(
                 System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3),
                 "refused by the breaker, or after one attempt bounded by the connect timeouts");
@@ -69,7 +70,9 @@ class StoreUnavailableTest {
         HtmlPage page = wc.goTo("");
         DomElement notice = page.getElementById("andon-store-unavailable");
         assertNotNull(notice, "the banner says the store is unavailable");
-        assertTrue(notice.getTextContent().contains("The Release Line store is unavailable since"), notice.getTextContent());
+        assertTrue(
+                notice.getTextContent().contains("The Release Line store is unavailable since"),
+                notice.getTextContent());
         assertNull(page.getElementById("andon-banner"), "no freezes shown: none could be read");
 
         // a deployment check refuses, saying why

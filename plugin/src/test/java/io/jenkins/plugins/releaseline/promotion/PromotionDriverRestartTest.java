@@ -42,23 +42,31 @@ class PromotionDriverRestartTest {
                         echo "the body deploys ${env.RELEASE_LINE_DIGEST}"
                       }
                     }""", true));
-            WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice"))).waitForStart();
+            WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice")))
+                    .waitForStart();
             r.waitForMessage("WAIT  approvals: 0 of 1 approvals; waiting for bob", run);
             id[0] = run.getAction(PromotionRunAction.class).getPromotionIds().get(0);
         });
         sessions.then(r -> {
             PromoteStepExecution.pollMillis = 200;
-            WorkflowRun run = r.jenkins.getItemByFullName("app", WorkflowJob.class).getBuildByNumber(1);
-            assertEquals(PromotionStatus.REQUESTED, PromotionService.get().engine().promotion(id[0]).status());
+            WorkflowRun run =
+                    r.jenkins.getItemByFullName("app", WorkflowJob.class).getBuildByNumber(1);
+            assertEquals(
+                    PromotionStatus.REQUESTED,
+                    PromotionService.get().engine().promotion(id[0]).status());
             PromotionService.get().engine().approve(id[0], new Actor("bob", null), "after the restart");
             r.assertBuildStatusSuccess(r.waitForCompletion(run));
             String log = JenkinsRule.getLog(run);
-            assertEquals(1, log.split("the body deploys " + PromoteStepTest.SHA_OF_X, -1).length - 1, "the body ran once");
+            assertEquals(
+                    1, log.split("the body deploys " + PromoteStepTest.SHA_OF_X, -1).length - 1, "the body ran once");
             assertEquals(1, log.split("Promotion " + id[0] + ": ", -1).length - 1, "requested once");
-            assertEquals(PromotionStatus.DEPLOYED, PromotionService.get().engine().promotion(id[0]).status());
+            assertEquals(
+                    PromotionStatus.DEPLOYED,
+                    PromotionService.get().engine().promotion(id[0]).status());
             assertEquals(List.of(id[0]), run.getAction(PromotionRunAction.class).getPromotionIds());
             long drivers = ReleaseLineStore.get().store().read(c -> {
-                try (var q = c.prepareStatement("SELECT COUNT(*) FROM release_line_driver WHERE kind = 'promotion' AND phase = 'DONE'");
+                try (var q = c.prepareStatement(
+                                "SELECT COUNT(*) FROM release_line_driver WHERE kind = 'promotion' AND phase = 'DONE'");
                         var rs = q.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);

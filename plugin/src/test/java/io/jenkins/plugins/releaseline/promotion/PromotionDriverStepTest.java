@@ -50,7 +50,8 @@ class PromotionDriverStepTest {
                 promote(to: 'prod', artifact: 'app', version: '3.0.0', digest: '%s', wait: true, timeout: 60) {
                   echo "body ran for ${env.RELEASE_LINE_VERSION}"
                 }""".formatted(DIGEST), true));
-        WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice"))).waitForStart();
+        WorkflowRun run = job.scheduleBuild2(0, new CauseAction(new Cause.UserIdCause("alice")))
+                .waitForStart();
         r.waitForMessage("WAIT  approvals: 0 of 1 approvals; waiting for bob", run);
         return run;
     }
@@ -72,8 +73,13 @@ class PromotionDriverStepTest {
         PromotionService.nudgeWaitingSteps();
         r.assertBuildStatusSuccess(r.waitForCompletion(run));
         r.assertLogContains("body ran for 3.0.0", run);
-        assertEquals(PromotionStatus.DEPLOYED, PromotionService.get().engine().promotion(promotionOf(run)).status());
-        assertFalse(RunningDrivers.ids(PromoteStepExecution.class).contains(waiting.iterator().next()), "an ended step leaves the registry");
+        assertEquals(
+                PromotionStatus.DEPLOYED,
+                PromotionService.get().engine().promotion(promotionOf(run)).status());
+        assertFalse(
+                RunningDrivers.ids(PromoteStepExecution.class)
+                        .contains(waiting.iterator().next()),
+                "an ended step leaves the registry");
     }
 
     @Test
@@ -85,8 +91,12 @@ class PromotionDriverStepTest {
         run.doStop();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(run));
         r.assertLogNotContains("body ran for", run);
-        assertEquals(PromotionStatus.CANCELLED, PromotionService.get().engine().promotion(promotionOf(run)).status());
-        assertTrue(before.containsAll(RunningDrivers.ids(PromoteStepExecution.class)), "the aborted step left the registry");
+        assertEquals(
+                PromotionStatus.CANCELLED,
+                PromotionService.get().engine().promotion(promotionOf(run)).status());
+        assertTrue(
+                before.containsAll(RunningDrivers.ids(PromoteStepExecution.class)),
+                "the aborted step left the registry");
         assertEquals(List.of(), PromotionService.get().engine().locks());
     }
 
@@ -104,7 +114,9 @@ class PromotionDriverStepTest {
         r.waitForMessage("WAIT  approvals: 0 of 1 approvals; waiting for bob", b);
         PromotionService.get().engine().approve(promotionOf(b), new Actor("bob", null), null);
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
-        assertEquals(PromotionStatus.DEPLOYED, PromotionService.get().engine().promotion(promotionOf(b)).status());
+        assertEquals(
+                PromotionStatus.DEPLOYED,
+                PromotionService.get().engine().promotion(promotionOf(b)).status());
     }
 
     @Test

@@ -57,6 +57,8 @@ class ToggleStepArgumentsTest {
         assertEquals(Map.of("build", "42"), SnippetForm.keyValues("build=42", false));
         assertNull(SnippetForm.keyValues("  ", true));
         assertThrows(IllegalArgumentException.class, () -> SnippetForm.keyValues("control 50", true));
-        assertEquals("control=60, treatment=40", SnippetForm.keyValueText(SnippetForm.keyValues("control=60,treatment=40", true)));
+        assertEquals(
+                "control=60, treatment=40",
+                SnippetForm.keyValueText(SnippetForm.keyValues("control=60,treatment=40", true)));
     }
 }

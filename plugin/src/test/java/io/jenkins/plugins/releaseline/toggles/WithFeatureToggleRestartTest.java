@@ -41,14 +41,15 @@ class WithFeatureToggleRestartTest {
             r.waitForMessage("body started", b);
         });
         sessions.then(r -> {
-            WorkflowRun b = r.jenkins.getItemByFullName("toggled", WorkflowJob.class).getBuildByNumber(1);
+            WorkflowRun b =
+                    r.jenkins.getItemByFullName("toggled", WorkflowJob.class).getBuildByNumber(1);
             new FilePath(new File(r.jenkins.getRootDir(), "go-on")).touch(System.currentTimeMillis());
             r.assertBuildStatus(Result.SUCCESS, r.waitForCompletion(b));
             r.assertLogContains("body finished", b);
             String log = String.join("\n", b.getLog(Integer.MAX_VALUE));
-            assertTrue(log.indexOf("Feature toggle new-checkout") == log.lastIndexOf("Feature toggle new-checkout"),
+            assertTrue(
+                    log.indexOf("Feature toggle new-checkout") == log.lastIndexOf("Feature toggle new-checkout"),
                     "the toggle was evaluated once:\n" + log);
         });
     }
-
 }

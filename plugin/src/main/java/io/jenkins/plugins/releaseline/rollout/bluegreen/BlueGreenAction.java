@@ -24,16 +24,22 @@ public class BlueGreenAction implements RunAction2 {
     private transient Run<?, ?> run;
 
     /** Shows the rollout on the build once; a failure to save the build is logged, the rollout goes on. */
-    static void show(Run<?, ?> run, java.util.Optional<io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout> rollout) {
+    static void show(
+            Run<?, ?> run,
+            java.util.Optional<io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout> rollout) {
         BlueGreenAction action = run.getAction(BlueGreenAction.class);
-        if (rollout.isEmpty() || (action != null && action.rolloutIds.contains(rollout.get().id()))) {
+        if (rollout.isEmpty()
+                || (action != null && action.rolloutIds.contains(rollout.get().id()))) {
             return;
         }
         try {
             attach(run, rollout.get().id());
         } catch (IOException e) {
             java.util.logging.Logger.getLogger(BlueGreenAction.class.getName())
-                    .log(java.util.logging.Level.WARNING, "could not show rollout #" + rollout.get().id() + " on " + run, e);
+                    .log(
+                            java.util.logging.Level.WARNING,
+                            "could not show rollout #" + rollout.get().id() + " on " + run,
+                            e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.releaseline.rollout.bluegreen;
 
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.DriverStepExecution;
 import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenDriver;
@@ -29,7 +30,7 @@ final class BlueGreenDeployExecution extends DriverStepExecution<BlueGreenDriver
 
     @Override
     protected void prepare() throws Exception {
-        principal = BlueGreenService.principal(getContext().get(Run.class));
+        principal = ActingUser.of(getContext().get(Run.class));
     }
 
     @Override

@@ -148,7 +148,12 @@ public class BlueGreenDeployStep extends Step implements Serializable {
         }
         TrafficRouter r = def.toRouter(run, null);
         try {
-            BlueGreenDriver d = BlueGreenDriver.create(BlueGreenService.store(), BlueGreenService.audit(), Clock.systemUTC(), driverId, r,
+            BlueGreenDriver d = BlueGreenDriver.create(
+                    BlueGreenService.store(),
+                    BlueGreenService.audit(),
+                    Clock.systemUTC(),
+                    driverId,
+                    r,
                     plan(principal, def.targetUrlMap()));
             if (stopReason != null) {
                 d.requestStop(stopReason);
@@ -162,7 +167,9 @@ public class BlueGreenDeployStep extends Step implements Serializable {
     /** What the routing code returned, as the split text the engine reads: {@code "blue=0,green=100"} or a map. */
     static String report(Object result) {
         if (result instanceof Map<?, ?> m) {
-            return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+            return m.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(","));
         }
         return result == null ? null : result.toString();
     }

@@ -1,9 +1,6 @@
 package io.jenkins.plugins.releaseline.rollout.bluegreen;
 
-import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.model.Run;
-import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
@@ -28,15 +25,5 @@ public final class BlueGreenService {
     @NonNull
     public static BlueGreenController controller() {
         return new BlueGreenController(store(), audit(), Clock.systemUTC());
-    }
-
-    /** Who acts: the user running the step, or the build itself ({@code job/name#number}) when it runs as SYSTEM. */
-    @NonNull
-    public static String principal(@CheckForNull Run<?, ?> run) {
-        String id = ActingUser.id();
-        if (run != null && "SYSTEM".equals(id)) {
-            return run.getExternalizableId();
-        }
-        return id;
     }
 }

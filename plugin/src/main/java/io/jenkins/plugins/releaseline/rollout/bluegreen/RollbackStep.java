@@ -1,18 +1,18 @@
 package io.jenkins.plugins.releaseline.rollout.bluegreen;
 
-import io.jenkins.plugins.releaseline.rollout.router.RouterDefinition;
-import io.jenkins.plugins.releaseline.rollout.router.TrafficRouters;
-
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenController;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPhase;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout;
 import io.jenkins.plugins.releaseline.engine.rollout.router.RouterException;
+import io.jenkins.plugins.releaseline.rollout.router.RouterDefinition;
+import io.jenkins.plugins.releaseline.rollout.router.TrafficRouters;
 import java.util.Optional;
 import java.util.Set;
 import jenkins.util.Timer;
@@ -76,7 +76,7 @@ public class RollbackStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            principal = BlueGreenService.principal(getContext().get(Run.class));
+            principal = ActingUser.of(getContext().get(Run.class));
             Timer.get().submit(this::rollBack);
             return false;
         }

@@ -136,7 +136,11 @@ public class CanaryAction implements RunAction2 {
     @RequirePOST
     public void doAbort(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
         run.checkPermission(Item.CANCEL);
-        act(rsp, () -> CanaryService.get().controller().abort(rolloutId, ActingUser.id(), req.getParameter("reason"), null));
+        act(
+                rsp,
+                () -> CanaryService.get()
+                        .controller()
+                        .abort(rolloutId, ActingUser.id(), req.getParameter("reason"), null));
     }
 
     private interface Change {

@@ -44,7 +44,8 @@ public final class CanaryDeployExecution extends DriverStepExecution<CanaryDrive
 
     @Override
     protected CanaryDriver open() throws Exception {
-        return CanaryService.get().open(driverId(), principal, parse(), getContext().get(Run.class));
+        return CanaryService.get()
+                .open(driverId(), principal, parse(), getContext().get(Run.class));
     }
 
     @Override
@@ -63,8 +64,11 @@ public final class CanaryDeployExecution extends DriverStepExecution<CanaryDrive
     /** The store or a source is unreachable for a moment: the stored state is intact, try again. */
     @Override
     protected long retryDelay(Exception e) {
-        return e instanceof AbortException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                ? -1 : STORE_RETRY_MILLIS;
+        return e instanceof AbortException
+                        || e instanceof IllegalArgumentException
+                        || e instanceof IllegalStateException
+                ? -1
+                : STORE_RETRY_MILLIS;
     }
 
     @Override
@@ -74,7 +78,9 @@ public final class CanaryDeployExecution extends DriverStepExecution<CanaryDrive
 
     @Override
     public String getStatus() {
-        return driverId() == null ? "starting" : "canary " + driverId() + (startedBody() == null ? "" : ", block " + startedBody());
+        return driverId() == null
+                ? "starting"
+                : "canary " + driverId() + (startedBody() == null ? "" : ", block " + startedBody());
     }
 
     private CanaryArguments parse() throws AbortException {

@@ -48,38 +48,135 @@ public final class CanaryDeployStep extends Step {
         this.plan = Util.fixEmptyAndTrim(plan);
     }
 
-    public String getPlan() { return plan; }
-    public String getRouter() { return router; }
-    public String getStable() { return stable; }
-    public String getCanary() { return canary; }
-    public String getStableLabel() { return stableLabel; }
-    public String getCanaryLabel() { return canaryLabel; }
-    public List<CanaryMetricSpec> getAnalysis() { return analysis; }
-    public Integer getMaxFailedAnalyses() { return maxFailedAnalyses; }
-    public Integer getInconclusiveRetries() { return inconclusiveRetries; }
-    public String getRetryInterval() { return retryInterval; }
-    public String getOnInconclusive() { return onInconclusive; }
-    public String getAnalysisDeadline() { return analysisDeadline; }
-    public CanaryPrometheus getPrometheus() { return prometheus; }
-    public CanaryCloudWatch getCloudwatch() { return cloudwatch; }
-    public CanaryProbes getProbes() { return probes; }
+    public String getPlan() {
+        return plan;
+    }
 
-    @DataBoundSetter public void setRouter(String router) { this.router = Util.fixEmptyAndTrim(router); }
-    @DataBoundSetter public void setStable(String stable) { this.stable = Util.fixEmptyAndTrim(stable); }
-    @DataBoundSetter public void setCanary(String canary) { this.canary = Util.fixEmptyAndTrim(canary); }
-    @DataBoundSetter public void setStableLabel(String label) { this.stableLabel = Util.fixEmptyAndTrim(label); }
-    @DataBoundSetter public void setCanaryLabel(String label) { this.canaryLabel = Util.fixEmptyAndTrim(label); }
-    @DataBoundSetter public void setAnalysis(List<CanaryMetricSpec> analysis) {
+    public String getRouter() {
+        return router;
+    }
+
+    public String getStable() {
+        return stable;
+    }
+
+    public String getCanary() {
+        return canary;
+    }
+
+    public String getStableLabel() {
+        return stableLabel;
+    }
+
+    public String getCanaryLabel() {
+        return canaryLabel;
+    }
+
+    public List<CanaryMetricSpec> getAnalysis() {
+        return analysis;
+    }
+
+    public Integer getMaxFailedAnalyses() {
+        return maxFailedAnalyses;
+    }
+
+    public Integer getInconclusiveRetries() {
+        return inconclusiveRetries;
+    }
+
+    public String getRetryInterval() {
+        return retryInterval;
+    }
+
+    public String getOnInconclusive() {
+        return onInconclusive;
+    }
+
+    public String getAnalysisDeadline() {
+        return analysisDeadline;
+    }
+
+    public CanaryPrometheus getPrometheus() {
+        return prometheus;
+    }
+
+    public CanaryCloudWatch getCloudwatch() {
+        return cloudwatch;
+    }
+
+    public CanaryProbes getProbes() {
+        return probes;
+    }
+
+    @DataBoundSetter
+    public void setRouter(String router) {
+        this.router = Util.fixEmptyAndTrim(router);
+    }
+
+    @DataBoundSetter
+    public void setStable(String stable) {
+        this.stable = Util.fixEmptyAndTrim(stable);
+    }
+
+    @DataBoundSetter
+    public void setCanary(String canary) {
+        this.canary = Util.fixEmptyAndTrim(canary);
+    }
+
+    @DataBoundSetter
+    public void setStableLabel(String label) {
+        this.stableLabel = Util.fixEmptyAndTrim(label);
+    }
+
+    @DataBoundSetter
+    public void setCanaryLabel(String label) {
+        this.canaryLabel = Util.fixEmptyAndTrim(label);
+    }
+
+    @DataBoundSetter
+    public void setAnalysis(List<CanaryMetricSpec> analysis) {
         this.analysis = analysis == null || analysis.isEmpty() ? null : new ArrayList<>(analysis);
     }
-    @DataBoundSetter public void setMaxFailedAnalyses(Integer n) { this.maxFailedAnalyses = n; }
-    @DataBoundSetter public void setInconclusiveRetries(Integer n) { this.inconclusiveRetries = n; }
-    @DataBoundSetter public void setRetryInterval(String d) { this.retryInterval = Util.fixEmptyAndTrim(d); }
-    @DataBoundSetter public void setOnInconclusive(String v) { this.onInconclusive = Util.fixEmptyAndTrim(v); }
-    @DataBoundSetter public void setAnalysisDeadline(String d) { this.analysisDeadline = Util.fixEmptyAndTrim(d); }
-    @DataBoundSetter public void setPrometheus(CanaryPrometheus prometheus) { this.prometheus = prometheus; }
-    @DataBoundSetter public void setCloudwatch(CanaryCloudWatch cloudwatch) { this.cloudwatch = cloudwatch; }
-    @DataBoundSetter public void setProbes(CanaryProbes probes) { this.probes = probes; }
+
+    @DataBoundSetter
+    public void setMaxFailedAnalyses(Integer n) {
+        this.maxFailedAnalyses = n;
+    }
+
+    @DataBoundSetter
+    public void setInconclusiveRetries(Integer n) {
+        this.inconclusiveRetries = n;
+    }
+
+    @DataBoundSetter
+    public void setRetryInterval(String d) {
+        this.retryInterval = Util.fixEmptyAndTrim(d);
+    }
+
+    @DataBoundSetter
+    public void setOnInconclusive(String v) {
+        this.onInconclusive = Util.fixEmptyAndTrim(v);
+    }
+
+    @DataBoundSetter
+    public void setAnalysisDeadline(String d) {
+        this.analysisDeadline = Util.fixEmptyAndTrim(d);
+    }
+
+    @DataBoundSetter
+    public void setPrometheus(CanaryPrometheus prometheus) {
+        this.prometheus = prometheus;
+    }
+
+    @DataBoundSetter
+    public void setCloudwatch(CanaryCloudWatch cloudwatch) {
+        this.cloudwatch = cloudwatch;
+    }
+
+    @DataBoundSetter
+    public void setProbes(CanaryProbes probes) {
+        this.probes = probes;
+    }
 
     /** The arguments as the engine's {@code CanaryArguments.parse} reads them (plain serializable values). */
     LinkedHashMap<String, Object> arguments() {

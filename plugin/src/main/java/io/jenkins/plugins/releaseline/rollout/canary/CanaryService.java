@@ -1,9 +1,9 @@
 package io.jenkins.plugins.releaseline.rollout.canary;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
 import hudson.Extension;
 import hudson.ExtensionList;
-import hudson.AbortException;
 import hudson.model.Run;
 import io.jenkins.plugins.releaseline.ReleaseLineStore;
 import io.jenkins.plugins.releaseline.engine.audit.AuditTrail;
@@ -59,8 +59,13 @@ public class CanaryService {
     public CanaryDriver open(String id, String principal, CanaryArguments args, Run<?, ?> run) throws AbortException {
         TrafficRouter named = args.router() == null ? null : CanaryRouterLookup.resolve(args.router(), run);
         String routerName = named != null ? args.router() : blockRouterName(id);
-        CanaryDriver.create(ReleaseLineStore.get().store(), Clock.systemUTC(), principal, args.spec(id, routerName),
-                named == null, named != null);
+        CanaryDriver.create(
+                ReleaseLineStore.get().store(),
+                Clock.systemUTC(),
+                principal,
+                args.spec(id, routerName),
+                named == null,
+                named != null);
         return driver(id, named, () -> {
             try {
                 return CanarySources.analysis(args, run);
@@ -82,8 +87,9 @@ public class CanaryService {
      */
     int log(CanaryDriver driver, boolean resumed, int afterSeq, PrintStream out) {
         if (resumed) {
-            driver.rollout().ifPresent(r -> out.println("[canary] resumed after a restart: " + r.state() + " at step "
-                    + (r.stepIndex() + 1) + " (" + r.intendedWeight() + "%)"));
+            driver.rollout()
+                    .ifPresent(r -> out.println("[canary] resumed after a restart: " + r.state() + " at step "
+                            + (r.stepIndex() + 1) + " (" + r.intendedWeight() + "%)"));
         }
         CanaryLog.Lines lines = CanaryLog.since(controller().events(driver.id()), afterSeq);
         lines.lines().forEach(out::println);

@@ -20,7 +20,8 @@ final class CanarySources {
         if (promId != null) {
             StringCredentials c = CredentialsProvider.findCredentialById(promId, StringCredentials.class, run);
             if (c == null) {
-                throw new AbortException("prometheus.credentialsId: no secret text credentials '" + promId + "' for this build");
+                throw new AbortException(
+                        "prometheus.credentialsId: no secret text credentials '" + promId + "' for this build");
             }
             token = c.getSecret().getPlainText();
         }

@@ -61,18 +61,25 @@ public final class LambdaDeployExecution extends DriverStepExecution<LambdaDrive
             if (!LambdaDriver.exists(LambdaDeployments.services().store(), driverId())) {
                 copying = true;
                 File target = new File(getContext().get(Run.class).getRootDir(), driverId() + ".zip");
-                LambdaDeployments.copyLater(getContext(), args.zip(), target, digest -> {
-                    zipDigest = digest;
-                    zipCopy = target.getAbsolutePath();
-                    copying = false;
-                    getContext().saveState();
-                    schedule(0);
-                }, this::fail);
+                LambdaDeployments.copyLater(
+                        getContext(),
+                        args.zip(),
+                        target,
+                        digest -> {
+                            zipDigest = digest;
+                            zipCopy = target.getAbsolutePath();
+                            copying = false;
+                            getContext().saveState();
+                            schedule(0);
+                        },
+                        this::fail);
                 return null;
             }
         }
-        LambdaCode code = args.s3() != null ? args.s3() : zipCopy == null ? null : new LambdaCode.ZipFile(Path.of(zipCopy));
-        return LambdaDeployments.driver(getContext(), driverId(), args, code, zipDigest, principal, requestedBy, resumed());
+        LambdaCode code =
+                args.s3() != null ? args.s3() : zipCopy == null ? null : new LambdaCode.ZipFile(Path.of(zipCopy));
+        return LambdaDeployments.driver(
+                getContext(), driverId(), args, code, zipDigest, principal, requestedBy, resumed());
     }
 
     /** The driver writes its own {@code [lambda]} lines; the phase is kept for the status. */
@@ -88,8 +95,14 @@ public final class LambdaDeployExecution extends DriverStepExecution<LambdaDrive
     /** The store or AWS is out of reach for a moment: the driver's row is intact, try again. */
     @Override
     protected long retryDelay(Exception e) {
-        return e instanceof AbortException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || !(e instanceof IOException || e instanceof InterruptedException || e instanceof RuntimeException) ? -1 : 5_000;
+        return e instanceof AbortException
+                        || e instanceof IllegalArgumentException
+                        || e instanceof IllegalStateException
+                        || !(e instanceof IOException
+                                || e instanceof InterruptedException
+                                || e instanceof RuntimeException)
+                ? -1
+                : 5_000;
     }
 
     @Override

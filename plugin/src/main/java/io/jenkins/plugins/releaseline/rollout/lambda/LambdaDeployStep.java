@@ -20,13 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.DataBoundConstructor;
-import jenkins.model.Jenkins;
 import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
@@ -66,88 +66,152 @@ public final class LambdaDeployStep extends Step {
         this.strategy = strategy;
     }
 
-    public String getFunction() { return function; }
+    public String getFunction() {
+        return function;
+    }
 
-    public String getVersion() { return version; }
+    public String getVersion() {
+        return version;
+    }
 
-    public String getStrategy() { return strategy; }
+    public String getStrategy() {
+        return strategy;
+    }
 
-    public String getAlias() { return alias; }
-
-    @DataBoundSetter
-    public void setAlias(String alias) { this.alias = blankToNull(alias); }
-
-    public String getEnvironment() { return environment; }
-
-    @DataBoundSetter
-    public void setEnvironment(String environment) { this.environment = blankToNull(environment); }
-
-    public String getArtifact() { return artifact; }
+    public String getAlias() {
+        return alias;
+    }
 
     @DataBoundSetter
-    public void setArtifact(String artifact) { this.artifact = blankToNull(artifact); }
+    public void setAlias(String alias) {
+        this.alias = blankToNull(alias);
+    }
 
-    public String getDigest() { return digest; }
-
-    @DataBoundSetter
-    public void setDigest(String digest) { this.digest = blankToNull(digest); }
-
-    public LambdaS3Object getS3() { return s3; }
-
-    @DataBoundSetter
-    public void setS3(LambdaS3Object s3) { this.s3 = s3; }
-
-    public String getZip() { return zip; }
+    public String getEnvironment() {
+        return environment;
+    }
 
     @DataBoundSetter
-    public void setZip(String zip) { this.zip = blankToNull(zip); }
+    public void setEnvironment(String environment) {
+        this.environment = blankToNull(environment);
+    }
 
-    public List<LambdaMetric> getAnalysis() { return analysis == null ? null : List.copyOf(analysis); }
+    public String getArtifact() {
+        return artifact;
+    }
+
+    @DataBoundSetter
+    public void setArtifact(String artifact) {
+        this.artifact = blankToNull(artifact);
+    }
+
+    public String getDigest() {
+        return digest;
+    }
+
+    @DataBoundSetter
+    public void setDigest(String digest) {
+        this.digest = blankToNull(digest);
+    }
+
+    public LambdaS3Object getS3() {
+        return s3;
+    }
+
+    @DataBoundSetter
+    public void setS3(LambdaS3Object s3) {
+        this.s3 = s3;
+    }
+
+    public String getZip() {
+        return zip;
+    }
+
+    @DataBoundSetter
+    public void setZip(String zip) {
+        this.zip = blankToNull(zip);
+    }
+
+    public List<LambdaMetric> getAnalysis() {
+        return analysis == null ? null : List.copyOf(analysis);
+    }
 
     @DataBoundSetter
     public void setAnalysis(List<LambdaMetric> analysis) {
         this.analysis = analysis == null || analysis.isEmpty() ? null : new ArrayList<>(analysis);
     }
 
-    public LambdaCloudWatch getCloudwatch() { return cloudwatch; }
+    public LambdaCloudWatch getCloudwatch() {
+        return cloudwatch;
+    }
 
     @DataBoundSetter
-    public void setCloudwatch(LambdaCloudWatch cloudwatch) { this.cloudwatch = cloudwatch; }
+    public void setCloudwatch(LambdaCloudWatch cloudwatch) {
+        this.cloudwatch = cloudwatch;
+    }
 
-    public String getRegion() { return region; }
-
-    @DataBoundSetter
-    public void setRegion(String region) { this.region = blankToNull(region); }
-
-    public String getCredentialsId() { return credentialsId; }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) { this.credentialsId = blankToNull(credentialsId); }
-
-    public String getEndpoint() { return endpoint; }
+    public String getRegion() {
+        return region;
+    }
 
     @DataBoundSetter
-    public void setEndpoint(String endpoint) { this.endpoint = blankToNull(endpoint); }
+    public void setRegion(String region) {
+        this.region = blankToNull(region);
+    }
 
-    public String getProbePayload() { return probePayload; }
-
-    @DataBoundSetter
-    public void setProbePayload(String probePayload) { this.probePayload = blankToNull(probePayload); }
-
-    public Integer getInvocations() { return invocations; }
-
-    @DataBoundSetter
-    public void setInvocations(Integer invocations) { this.invocations = invocations; }
-
-    public String getUpdateTimeout() { return updateTimeout; }
+    public String getCredentialsId() {
+        return credentialsId;
+    }
 
     @DataBoundSetter
-    public void setUpdateTimeout(String updateTimeout) { this.updateTimeout = blankToNull(updateTimeout); }
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = blankToNull(credentialsId);
+    }
 
-    public String getGateTimeout() { return gateTimeout; }
+    public String getEndpoint() {
+        return endpoint;
+    }
 
     @DataBoundSetter
-    public void setGateTimeout(String gateTimeout) { this.gateTimeout = blankToNull(gateTimeout); }
+    public void setEndpoint(String endpoint) {
+        this.endpoint = blankToNull(endpoint);
+    }
+
+    public String getProbePayload() {
+        return probePayload;
+    }
+
+    @DataBoundSetter
+    public void setProbePayload(String probePayload) {
+        this.probePayload = blankToNull(probePayload);
+    }
+
+    public Integer getInvocations() {
+        return invocations;
+    }
+
+    @DataBoundSetter
+    public void setInvocations(Integer invocations) {
+        this.invocations = invocations;
+    }
+
+    public String getUpdateTimeout() {
+        return updateTimeout;
+    }
+
+    @DataBoundSetter
+    public void setUpdateTimeout(String updateTimeout) {
+        this.updateTimeout = blankToNull(updateTimeout);
+    }
+
+    public String getGateTimeout() {
+        return gateTimeout;
+    }
+
+    @DataBoundSetter
+    public void setGateTimeout(String gateTimeout) {
+        this.gateTimeout = blankToNull(gateTimeout);
+    }
 
     /** The arguments as the engine reads them (only those given), plain serializable values. */
     LinkedHashMap<String, Object> arguments() {
@@ -229,8 +293,12 @@ public final class LambdaDeployStep extends Step {
                 return result.includeCurrentValue(Util.fixNull(credentialsId));
             }
             return result.includeEmptyValue()
-                    .includeMatchingAs(item instanceof Queue.Task t ? Tasks.getAuthenticationOf2(t) : ACL.SYSTEM2, item,
-                            AmazonWebServicesCredentials.class, List.of(), CredentialsMatchers.always())
+                    .includeMatchingAs(
+                            item instanceof Queue.Task t ? Tasks.getAuthenticationOf2(t) : ACL.SYSTEM2,
+                            item,
+                            AmazonWebServicesCredentials.class,
+                            List.of(),
+                            CredentialsMatchers.always())
                     .includeCurrentValue(Util.fixNull(credentialsId));
         }
     }

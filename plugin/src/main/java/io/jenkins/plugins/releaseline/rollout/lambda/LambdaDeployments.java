@@ -29,9 +29,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.util.ContextResettingExecutorService;
@@ -49,22 +49,33 @@ final class LambdaDeployments {
     /** Every Lambda and CloudWatch call of a timer task gives up after this (connect, read, attempt). */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
-    static final ExecutorService COPIES = new ContextResettingExecutorService(Executors.newFixedThreadPool(2,
-            new NamingThreadFactory(new DaemonThreadFactory(), "Release Line lambdaDeploy zip copy")));
+    static final ExecutorService COPIES = new ContextResettingExecutorService(Executors.newFixedThreadPool(
+            2, new NamingThreadFactory(new DaemonThreadFactory(), "Release Line lambdaDeploy zip copy")));
 
     private LambdaDeployments() {}
 
     static LambdaDriver.Services services() {
-        return new LambdaDriver.Services(ReleaseLineStore.get().store(), PromotionService.get().engine(),
-                CanaryService.get().controller(), Clock.systemUTC());
+        return new LambdaDriver.Services(
+                ReleaseLineStore.get().store(),
+                PromotionService.get().engine(),
+                CanaryService.get().controller(),
+                Clock.systemUTC());
     }
 
     /**
      * The execution's driver: the recorded one (after a restart it goes on where it was, never deploying twice), or
      * a new one, with its promotion requested, in phase GATES (nothing is sent to AWS yet).
      */
-    static LambdaDriver driver(StepContext context, String driverId, LambdaDeployArguments args, LambdaCode code, String zipDigest,
-                               String principal, String requestedBy, boolean resumed) throws IOException, InterruptedException {
+    static LambdaDriver driver(
+            StepContext context,
+            String driverId,
+            LambdaDeployArguments args,
+            LambdaCode code,
+            String zipDigest,
+            String principal,
+            String requestedBy,
+            boolean resumed)
+            throws IOException, InterruptedException {
         Run<?, ?> run = context.get(Run.class);
         LambdaDriver.Services services = services();
         LambdaDriver.Access access = access(args, run);
@@ -77,10 +88,19 @@ final class LambdaDeployments {
         }
         EnvVars env = context.get(EnvVars.class);
         try {
-            LambdaRelease.Request r = args.request(code, zipDigest, env == null ? null : env.get("BRANCH_NAME"),
-                    run.getParent().getFullName(), run.getUrl(), requestedBy);
-            return LambdaDriver.create(driverId, services, access,
-                    new LambdaDriver.Request(r, principal, args.updateTimeout(), args.gateTimeout()), line -> log(context, line));
+            LambdaRelease.Request r = args.request(
+                    code,
+                    zipDigest,
+                    env == null ? null : env.get("BRANCH_NAME"),
+                    run.getParent().getFullName(),
+                    run.getUrl(),
+                    requestedBy);
+            return LambdaDriver.create(
+                    driverId,
+                    services,
+                    access,
+                    new LambdaDriver.Request(r, principal, args.updateTimeout(), args.gateTimeout()),
+                    line -> log(context, line));
         } catch (IllegalArgumentException e) {
             throw new AbortException(e.getMessage());
         }
@@ -107,10 +127,12 @@ final class LambdaDeployments {
 
     /** Region, credentials (resolved for the build), endpoint and timeouts; what to measure. */
     static LambdaDriver.Access access(LambdaDeployArguments args, Run<?, ?> run) throws AbortException {
-        LambdaConnection c = LambdaConnection.defaultChain(args.region()).withEndpoint(args.endpoint()).withTimeout(CALL_TIMEOUT);
+        LambdaConnection c = LambdaConnection.defaultChain(args.region())
+                .withEndpoint(args.endpoint())
+                .withTimeout(CALL_TIMEOUT);
         if (args.credentialsId() != null) {
-            AmazonWebServicesCredentials aws =
-                    CredentialsProvider.findCredentialById(args.credentialsId(), AmazonWebServicesCredentials.class, run);
+            AmazonWebServicesCredentials aws = CredentialsProvider.findCredentialById(
+                    args.credentialsId(), AmazonWebServicesCredentials.class, run);
             if (aws == null) {
                 throw new AbortException(Messages.LambdaDeployExecution_NoCredentials(args.credentialsId()));
             }
@@ -123,7 +145,8 @@ final class LambdaDeployments {
      * Copies {@code zip} from the workspace into the build directory (so that a deployment waiting at the gates
      * across a restart still has the bytes) and answers its promoted digest. Runs on {@link #COPIES}.
      */
-    static void copyLater(StepContext context, String zip, File target, Consumer<String> copied, Consumer<Throwable> failed)
+    static void copyLater(
+            StepContext context, String zip, File target, Consumer<String> copied, Consumer<Throwable> failed)
             throws IOException, InterruptedException {
         FilePath workspace = context.get(FilePath.class);
         COPIES.submit(() -> {

@@ -1,14 +1,14 @@
 package io.jenkins.plugins.releaseline.rollout.router;
 
-import io.jenkins.plugins.releaseline.rollout.bluegreen.BlueGreenService;
-
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
+import io.jenkins.plugins.releaseline.ActingUser;
 import io.jenkins.plugins.releaseline.engine.rollout.router.CommandRouter;
 import io.jenkins.plugins.releaseline.engine.rollout.router.TrafficRouter;
+import io.jenkins.plugins.releaseline.rollout.bluegreen.BlueGreenService;
 import java.time.Clock;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -54,7 +54,7 @@ public class PipelineRouterDefinition extends RouterDefinition {
                 BlueGreenService.store(),
                 BlueGreenService.audit(),
                 Clock.systemUTC(),
-                BlueGreenService.principal(run));
+                ActingUser.of(run));
     }
 
     @Extension

@@ -63,7 +63,8 @@ public class TrafficRouters extends GlobalConfiguration {
     @Override
     protected XmlFile getConfigFile() {
         return new XmlFile(
-                Jenkins.XSTREAM2, new File(Jenkins.get().getRootDir(), "io.jenkins.plugins.releaseline.rollout.TrafficRouters.xml"));
+                Jenkins.XSTREAM2,
+                new File(Jenkins.get().getRootDir(), "io.jenkins.plugins.releaseline.rollout.TrafficRouters.xml"));
     }
 
     @CheckForNull

@@ -56,14 +56,17 @@ class BlueGreenDeployRestartTest {
             }
         });
         sessions.then(j -> {
-            WorkflowRun b = j.jenkins.getItemByFullName("app", WorkflowJob.class).getBuildByNumber(1);
+            WorkflowRun b =
+                    j.jenkins.getItemByFullName("app", WorkflowJob.class).getBuildByNumber(1);
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
             String log = b.getLog();
             assertEquals(1, count(log, "deploying green"), log);
             assertEquals(1, count(log, "routing blue=50,green=50"), log);
             assertEquals(1, count(log, "routing blue=0,green=100"), log);
             j.assertLogContains("serving green", b);
-            assertEquals(BlueGreenPhase.WARM, b.getAction(BlueGreenAction.class).getRollouts().get(0).phase());
+            assertEquals(
+                    BlueGreenPhase.WARM,
+                    b.getAction(BlueGreenAction.class).getRollouts().get(0).phase());
         });
     }
 }

@@ -1,14 +1,13 @@
 package io.jenkins.plugins.releaseline.rollout.bluegreen;
 
-import io.jenkins.plugins.releaseline.rollout.router.PipelineRouterDefinition;
-import io.jenkins.plugins.releaseline.rollout.router.TrafficRouters;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import hudson.model.Result;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenPhase;
 import io.jenkins.plugins.releaseline.engine.rollout.bluegreen.BlueGreenRollout;
+import io.jenkins.plugins.releaseline.rollout.router.PipelineRouterDefinition;
+import io.jenkins.plugins.releaseline.rollout.router.TrafficRouters;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;

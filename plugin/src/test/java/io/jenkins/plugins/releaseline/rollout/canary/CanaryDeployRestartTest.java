@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.jenkins.plugins.releaseline.RunningDrivers;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
 /** A canary paused across a Jenkins restart stays paused, and finishes once resumed. */

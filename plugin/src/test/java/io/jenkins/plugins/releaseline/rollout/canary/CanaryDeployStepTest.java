@@ -150,8 +150,18 @@ class CanaryDeployStepTest {
         CanaryDeployStep step = (CanaryDeployStep) d.newInstance(Map.of(
                 "router", "prod-lb",
                 "plan", List.of(Map.of("weight", 10, "pause", "5m"), Map.of("weight", 100)),
-                "metrics", List.of(Map.of("name", "error-rate", "source", "prometheus", "query", "up",
-                        "threshold", 0.01, "critical", true)),
+                "metrics",
+                        List.of(Map.of(
+                                "name",
+                                "error-rate",
+                                "source",
+                                "prometheus",
+                                "query",
+                                "up",
+                                "threshold",
+                                0.01,
+                                "critical",
+                                true)),
                 "prometheus", Map.of("url", "http://prometheus:9090", "credentialsId", "prom-token"),
                 "maxFailedAnalyses", 2));
         assertEquals("10%/5m, 100%", step.getPlan());
@@ -163,7 +173,9 @@ class CanaryDeployStepTest {
         assertEquals("10%/5m, 100%", args.get("plan"));
         assertTrue(args.containsKey("analysis"), args.toString());
         assertEquals(2, args.get("maxFailedAnalyses"));
-        assertEquals("prom-token", step.arguments().get("prometheus") instanceof Map<?, ?> m ? m.get("credentialsId") : null);
+        assertEquals(
+                "prom-token",
+                step.arguments().get("prometheus") instanceof Map<?, ?> m ? m.get("credentialsId") : null);
     }
 
     @Test

@@ -3,14 +3,14 @@ package io.jenkins.plugins.releaseline.rollout.lambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.TimeUnit;
-import org.jenkinsci.plugins.workflow.job.WorkflowJob;
-import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.promotion.EnvironmentConfig;
 import io.jenkins.plugins.releaseline.promotion.PromotionConfiguration;
 import io.jenkins.plugins.releaseline.promotion.PromotionService;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,8 +59,14 @@ class LambdaDeployRestartTest {
         });
         assertEquals(0, lambda.codeUpdates.get(), "nothing was sent to Lambda while waiting at the gates");
         sessions.then(j -> {
-            WorkflowRun b = j.jenkins.getItemByFullName("gated", WorkflowJob.class).getBuildByNumber(1);
-            long id = PromotionService.get().engine().pendingApprovals().get(0).promotion().id();
+            WorkflowRun b =
+                    j.jenkins.getItemByFullName("gated", WorkflowJob.class).getBuildByNumber(1);
+            long id = PromotionService.get()
+                    .engine()
+                    .pendingApprovals()
+                    .get(0)
+                    .promotion()
+                    .id();
             PromotionService.get().engine().approve(id, Actor.user("alice"), "go");
             j.assertBuildStatusSuccess(j.waitForCompletion(b));
             j.assertLogContains("[lambda] resumed after a restart in GATES", b);

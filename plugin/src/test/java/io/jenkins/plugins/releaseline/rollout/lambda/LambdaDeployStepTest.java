@@ -142,7 +142,8 @@ class LambdaDeployStepTest {
     void prodWaitsForItsApprovalAndGivesUpAtTheGateTimeoutNamingTheGate(JenkinsRule j) throws Exception {
         line(j);
         j.buildAndAssertSuccess(job(j, "integration", ", strategy: 'AllAtOnce'"));
-        String promoted = io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaCodeDigest.of("orders 1.1.0".getBytes())
+        String promoted = io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaCodeDigest.of(
+                        "orders 1.1.0".getBytes())
                 .promoted();
         int callsBefore = lambda.authorizations.size();
 
@@ -180,18 +181,44 @@ class LambdaDeployStepTest {
         args.put("version", "1.4.2");
         args.put("strategy", "Canary10Percent5Minutes");
         args.put("probePayload", "{\"orderId\":\"smoke-test\",\"items\":1}");
-        args.put("analysis", List.of(
-                Map.of("name", "error-rate", "source", "cloudwatch", "threshold", new java.math.BigDecimal("0.01"),
-                        "absoluteTolerance", new java.math.BigDecimal("0.005"), "minSamples", 5, "critical", true,
-                        "query", "SUM(SEARCH('x {{version}}', 'Sum', 60))"),
-                Map.of("name", "throttles", "source", "cloudwatch", "threshold", 0, "compare", false, "minSamples", 1,
-                        "query", "SUM(SEARCH('t {{version}}', 'Sum', 60))")));
+        args.put(
+                "analysis",
+                List.of(
+                        Map.of(
+                                "name",
+                                "error-rate",
+                                "source",
+                                "cloudwatch",
+                                "threshold",
+                                new java.math.BigDecimal("0.01"),
+                                "absoluteTolerance",
+                                new java.math.BigDecimal("0.005"),
+                                "minSamples",
+                                5,
+                                "critical",
+                                true,
+                                "query",
+                                "SUM(SEARCH('x {{version}}', 'Sum', 60))"),
+                        Map.of(
+                                "name",
+                                "throttles",
+                                "source",
+                                "cloudwatch",
+                                "threshold",
+                                0,
+                                "compare",
+                                false,
+                                "minSamples",
+                                1,
+                                "query",
+                                "SUM(SEARCH('t {{version}}', 'Sum', 60))")));
         args.put("cloudwatch", Map.of("period", 60));
         args.put("invocations", 20);
         args.put("gateTimeout", "48h");
         args.put("region", "eu-west-1");
         args.put("credentialsId", "aws-prod");
-        LambdaDeployStep step = (LambdaDeployStep) j.jenkins.getDescriptorByType(LambdaDeployStep.DescriptorImpl.class)
+        LambdaDeployStep step = (LambdaDeployStep) j.jenkins
+                .getDescriptorByType(LambdaDeployStep.DescriptorImpl.class)
                 .newInstance(args);
 
         assertEquals("acme-orders-builds", step.getS3().getBucket());
@@ -209,8 +236,11 @@ class LambdaDeployStepTest {
         assertEquals(java.time.Duration.ofHours(48), parsed.gateTimeout());
 
         args.put("weights", 10);
-        IllegalArgumentException typo = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> j.jenkins.getDescriptorByType(LambdaDeployStep.DescriptorImpl.class).newInstance(args));
+        IllegalArgumentException typo = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> j.jenkins
+                        .getDescriptorByType(LambdaDeployStep.DescriptorImpl.class)
+                        .newInstance(args));
         assertTrue(typo.getMessage().startsWith("weights: is not an argument of lambdaDeploy"), typo.getMessage());
     }
 

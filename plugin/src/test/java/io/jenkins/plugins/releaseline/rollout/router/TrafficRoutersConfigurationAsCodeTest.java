@@ -37,9 +37,9 @@ class TrafficRoutersConfigurationAsCodeTest {
 
         NginxRouterDefinition edge = assertInstanceOf(NginxRouterDefinition.class, routers.router("edge"));
         NginxRouter nginx = assertInstanceOf(NginxRouter.class, edge.toRouter(null, null));
-        assertTrue(
-                nginx.render(io.jenkins.plugins.releaseline.engine.rollout.router.TrafficSplit.all("green", nginx.backends()))
-                        .contains("server 10.0.0.12:8080 weight=100;"));
+        assertTrue(nginx.render(io.jenkins.plugins.releaseline.engine.rollout.router.TrafficSplit.all(
+                        "green", nginx.backends()))
+                .contains("server 10.0.0.12:8080 weight=100;"));
 
         AlbRouterDefinition alb = assertInstanceOf(AlbRouterDefinition.class, routers.router("alb-prod"));
         assertEquals("aws-deploy", alb.getCredentialsId());
