@@ -96,7 +96,10 @@ public final class CanaryProgress implements Consumer<Next> {
         Matcher m = INSTANT.matcher(message);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
-            String local = Instant.parse(m.group()).atZone(ZoneId.systemDefault()).format(CLOCK);
+            Instant at = Instant.parse(m.group());
+            // a deadline read to the second: the next whole second, never one before it is due
+            Instant shown = at.getNano() == 0 ? at : at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+            String local = shown.atZone(ZoneId.systemDefault()).format(CLOCK);
             m.appendReplacement(b, Matcher.quoteReplacement(local));
         }
         return m.appendTail(b).toString();
@@ -107,8 +110,9 @@ public final class CanaryProgress implements Consumer<Next> {
         String message = readableTimes(e.message());
         return switch (e.kind()) {
             case WEIGHT_SET -> String.format("step %d/%d: canary weight %d%% (%s)", e.stepIndex() + 1, steps, e.weight(), message);
+            // the controller's text names the verdict and score already ("analysis at step 1 (10%) FAIL, score 0: ...")
             case ANALYSIS -> String.format("analysis: %s%s: %s", e.verdict(), e.score() == null ? "" : ", score " + e.score() + "/100",
-                    message);
+                    message.replaceFirst("analysis (at step \\d+ \\(\\d+%\\)) [A-Z]+, score \\d+: ", "$1: "));
             case ROUTER_FAILED -> message.startsWith("router failed") ? message : "router failed: " + message;
             case ROLLED_BACK, ABORTED -> e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
                     + (message.contains("; ") ? message.substring(0, message.indexOf("; ")) : message);

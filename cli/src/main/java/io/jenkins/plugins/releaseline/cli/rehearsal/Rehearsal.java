@@ -344,7 +344,7 @@ public final class Rehearsal {
         // ---- the end state
         traffic.close();
         VerificationReport audit = engines.audit().verify();
-        say("audit trail: " + audit);
+        say(String.valueOf(audit)); // "audit trail intact (N records)"
         Freeze freezeNow = engines.board().freeze(freeze.id()).orElseThrow();
         boolean freezeReleased = freezeNow.releasedAt() != null;
         EnvironmentSetting toggle = toggles.toggle(TOGGLE).orElseThrow().setting("prod");

@@ -72,7 +72,9 @@ class RehearsalTest {
                 .doesNotContainPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d")
                 .doesNotContainPattern("\\d\\.\\d{5,}")
                 .containsPattern("until \\d\\d:\\d\\d:\\d\\d\\)")
-                .containsPattern("is worse than baseline 0 \\(baseline 0, canary 0\\.\\d+; p=");
+                .containsPattern("is worse than baseline 0 \\(baseline 0, canary 0\\.\\d+; p=")
+                .contains("analysis: FAIL, score 0/100: rolled back: at step 1 (10%): score 0 is below 75")
+                .doesNotContain("score 0: score 0");
 
         // what the audit trail says, read back from the store the rehearsal left behind
         try (Store store = Store.open(StoreSettings.h2File(folder.resolve("run/store"), "check"))) {
