@@ -8,7 +8,12 @@ import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 
 /**
@@ -48,27 +53,70 @@ public final class CanaryProgress implements Consumer<Next> {
         if (r.state().terminal() || Duration.between(lastCountdown, now).compareTo(countdownEvery) < 0) {
             return;
         }
-        if (r.state() == CanaryState.PAUSED && r.pauseExpiresAt() != null) {
+        if (r.state().towardsStable() && r.wakeAt() != null && next instanceof Next.Wait) {
+            // a router that failed to take the canary back to 0%: no analysis is due, the router is tried again
+            Duration left = Duration.between(now, r.wakeAt());
+            if (left.toMillis() >= 1000) {
+                say.accept(String.format("%s: canary still at %d%% on the router as far as known; trying the router again in %s "
+                        + "(%d failed attempt(s))", r.state().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                        lastWeight(events), Durations.human(left), r.routerFailures()));
+                lastCountdown = now;
+            }
+        } else if (r.state() == CanaryState.PAUSED && r.pauseExpiresAt() != null) {
             say.accept("paused: aborts in " + Durations.human(Duration.between(now, r.pauseExpiresAt())) + " unless resumed");
             lastCountdown = now;
         } else if (r.state() != CanaryState.PAUSED && r.wakeAt() != null && next instanceof Next.Wait) {
             Duration left = Duration.between(now, r.wakeAt());
             if (left.toMillis() >= 1000) {
-                say.accept(String.format("step %d/%d at %d%%: analysis in %s", r.stepIndex() + 1, r.spec().plan().steps().size(),
+                say.accept(String.format(Locale.ROOT, "step %d/%d at %d%%: analysis in %s", r.stepIndex() + 1, r.spec().plan().steps().size(),
                         r.intendedWeight(), Durations.human(left)));
                 lastCountdown = now;
             }
         }
     }
 
+    /** The last weight the router confirmed, from the events. */
+    private static int lastWeight(List<CanaryEvent> events) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).kind() == CanaryEvent.Kind.WEIGHT_SET) {
+                return events.get(i).weight();
+            }
+        }
+        return 0;
+    }
+
+    private static final Pattern INSTANT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    /** Replaces each ISO instant in an engine message (nanoseconds, UTC) by the local time to the second. */
+    public static String readableTimes(String message) {
+        if (message == null) {
+            return "";
+        }
+        Matcher m = INSTANT.matcher(message);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            Instant at = Instant.parse(m.group());
+            // a deadline read to the second: the next whole second, never one before it is due
+            Instant shown = at.getNano() == 0 ? at : at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+            String local = shown.atZone(ZoneId.systemDefault()).format(CLOCK);
+            m.appendReplacement(b, Matcher.quoteReplacement(local));
+        }
+        return m.appendTail(b).toString();
+    }
+
     static String describe(CanaryRollout r, CanaryEvent e) {
         int steps = r.spec().plan().steps().size();
+        String message = readableTimes(e.message());
         return switch (e.kind()) {
-            case WEIGHT_SET -> String.format("step %d/%d: canary weight %d%% (%s)", e.stepIndex() + 1, steps, e.weight(), e.message());
-            case ANALYSIS -> String.format("analysis: %s, score %s: %s", e.verdict(), e.score(), e.message());
-            case ROLLED_BACK, ABORTED -> e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": "
-                    + (e.message().contains("; ") ? e.message().substring(0, e.message().indexOf("; ")) : e.message());
-            default -> e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + e.message();
+            case WEIGHT_SET -> String.format("step %d/%d: canary weight %d%% (%s)", e.stepIndex() + 1, steps, e.weight(), message);
+            // the controller's text names the verdict and score already ("analysis at step 1 (10%) FAIL, score 0: ...")
+            case ANALYSIS -> String.format("analysis: %s%s: %s", e.verdict(), e.score() == null ? "" : ", score " + e.score() + "/100",
+                    message.replaceFirst("analysis (at step \\d+ \\(\\d+%\\)) [A-Z]+, score \\d+: ", "$1: "));
+            case ROUTER_FAILED -> message.startsWith("router failed") ? message : "router failed: " + message;
+            case ROLLED_BACK, ABORTED -> e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+                    + (message.contains("; ") ? message.substring(0, message.indexOf("; ")) : message);
+            default -> e.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message;
         };
     }
 }

@@ -25,7 +25,12 @@ final class HtmlReport {
     private static final int RIGHT = 20;
     private static final int TOP = 34;
     private static final int BOTTOM = 40;
-    private static final String[] PALETTE = {"#6b7280", "#dc2626", "#16a34a", "#2563eb", "#d97706", "#7c3aed"};
+    /** Line colours, each dark enough to read on white (the first, for the version already running, is near black). */
+    static final String[] PALETTE = {"#1f2937", "#dc2626", "#16a34a", "#2563eb", "#d97706", "#7c3aed"};
+    /** Markers closer than this (in pixels) share one line and one label ("10-12"). */
+    static final double MERGE_PX = 16;
+    /** Labels closer than this (in pixels) go on alternate rows. */
+    static final double LABEL_PX = 34;
 
     private HtmlReport() {}
 
@@ -120,17 +125,15 @@ final class HtmlReport {
             double x = LEFT + plotW * s / endSeconds;
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%ds</text>", x, TOP + plotH + 14, s));
         }
-        int n = 1;
-        double lastLabelX = -100;
         int row = 0;
-        for (Rehearsal.Marker m : markers) {
-            double x = LEFT + plotW * m.atSeconds() / endSeconds;
-            row = x - lastLabelX < 14 ? row + 1 : 0;
-            lastLabelX = x;
+        double lastLabelX = -1000;
+        for (MarkerGroup g : groups(markers, endSeconds, plotW)) {
+            row = g.x() - lastLabelX < LABEL_PX ? (row + 1) % 2 : 0;
+            lastLabelX = g.x();
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.0f\" stroke=\"#9ca3af\" stroke-dasharray=\"3,3\"/>",
-                    x, x, TOP, TOP + plotH));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#6b7280\">%d</text>", x,
-                    TOP - 4 - 11 * (row % 3), n++));
+                    g.x(), g.x(), TOP, TOP + plotH));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#374151\">%s</text>", g.x(),
+                    TOP - 4 - 12 * row, g.label()));
         }
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();
@@ -155,6 +158,28 @@ final class HtmlReport {
         }
         svg.append("</svg>\n");
         return svg.toString();
+    }
+
+    /** Markers that share a line on the chart: numbers {@code first..last} (1-based), drawn at {@code x}. */
+    record MarkerGroup(int first, int last, double x) {
+        String label() {
+            return first == last ? String.valueOf(first) : first + "\u2013" + last;
+        }
+    }
+
+    /** Groups markers closer than {@link #MERGE_PX} to the first of their group, so that no two labels stack. */
+    static List<MarkerGroup> groups(List<Rehearsal.Marker> markers, double endSeconds, double plotW) {
+        List<MarkerGroup> groups = new ArrayList<>();
+        for (int i = 0; i < markers.size(); i++) {
+            double x = LEFT + plotW * markers.get(i).atSeconds() / endSeconds;
+            MarkerGroup last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+            if (last != null && x - last.x() < MERGE_PX) {
+                groups.set(groups.size() - 1, new MarkerGroup(last.first(), i + 1, last.x()));
+            } else {
+                groups.add(new MarkerGroup(i + 1, i + 1, x));
+            }
+        }
+        return groups;
     }
 
     private static String trim(double v) {

@@ -193,7 +193,9 @@ public final class Rehearsal {
     }
 
     private void say(String line) {
-        String text = String.format(Locale.ROOT, "[%s +%5.1fs] %s", LocalTime.now().format(CLOCK), seconds(), line);
+        // the engine's texts carry instants to the nanosecond, in UTC: the log shows local times to the second
+        String text = String.format(Locale.ROOT, "[%s +%5.1fs] %s", LocalTime.now().format(CLOCK), seconds(),
+                CanaryProgress.readableTimes(line));
         synchronized (log) {
             log.add(text);
         }
@@ -242,6 +244,20 @@ public final class Rehearsal {
         say("canary analysis from " + metricsFrom);
 
         PromotionEngine promotions = engines.promotions();
+        // what runs before the rehearsal: 1.0, in prod on the stable slot, recorded in the ledger like any release
+        promotions.configure(EnvironmentOrder.of(List.of(
+                Environment.first("integration"),
+                Environment.after("integration", "staging", Duration.ZERO, ApprovalRule.NONE),
+                Environment.after("staging", "prod", Duration.ZERO, ApprovalRule.NONE))), operator);
+        Artifact v1 = artifact("1.0");
+        for (String environment : List.of("integration", "staging", "prod")) {
+            Promotion p = promotions.request(new PromotionRequest(environment, v1, "main", JOB, null, operator));
+            if (promotions.begin(p.id(), false, operator).outcome() != Attempt.Outcome.STARTED) {
+                throw new IllegalStateException("could not record " + v1 + " in " + environment);
+            }
+            promotions.finish(p.id(), true, operator, "running before the rehearsal");
+        }
+        say("prod runs " + v1 + " on the stable slot (recorded through integration -> staging -> prod before the rehearsal)");
         promotions.configure(EnvironmentOrder.of(List.of(
                 Environment.first("integration"),
                 Environment.after("integration", "staging", settings.soak(), ApprovalRule.NONE),
@@ -328,7 +344,7 @@ public final class Rehearsal {
         // ---- the end state
         traffic.close();
         VerificationReport audit = engines.audit().verify();
-        say("audit trail: " + audit);
+        say(String.valueOf(audit)); // "audit trail intact (N records)"
         Freeze freezeNow = engines.board().freeze(freeze.id()).orElseThrow();
         boolean freezeReleased = freezeNow.releasedAt() != null;
         EnvironmentSetting toggle = toggles.toggle(TOGGLE).orElseThrow().setting("prod");

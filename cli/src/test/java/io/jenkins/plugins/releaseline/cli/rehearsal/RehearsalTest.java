@@ -44,6 +44,7 @@ class RehearsalTest {
         Rehearsal.Result r = new Rehearsal(Rehearsal.Settings.defaults(folder.resolve("run"), "ci-bot"),
                 new PrintWriter(printed, true)).run();
         String out = printed.toString();
+        Files.writeString(Path.of("target", "rehearsal-output.txt"), out);
 
         assertThat(r.ok()).as(out).isTrue();
         assertThat(r.stableVersion()).isEqualTo("3.0");
@@ -61,6 +62,19 @@ class RehearsalTest {
         assertThat(out).contains("WAIT  freeze", "released freeze-1", "approved by release-manager", "step 1/3: canary weight 10%",
                 "analysis: FAIL", "analysis: PASS", "toggle new-checkout in prod: on for 10%", "on for 50%", "Release rehearsal done",
                 "report: " + r.report());
+
+        // every line reads right from the command line: no build, 1.0 running in prod, no ratio against 0, times to the second
+        assertThat(out).contains("prod runs sample-app 1.0 (sha256:", "WAIT  approvals",
+                        "waiting for anyone with the Approve permission, not ci-bot, who requested the promotion",
+                        "newer artifact       replaces the older sample-app 1.0 (sha256:",
+                        "prod still runs 1.0 on the stable slot")
+                .doesNotContain("started the build", "runs no sample-app yet", "infinitely", "inf%")
+                .doesNotContainPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d")
+                .doesNotContainPattern("\\d\\.\\d{5,}")
+                .containsPattern("until \\d\\d:\\d\\d:\\d\\d\\)")
+                .containsPattern("is worse than baseline 0 \\(baseline 0, canary 0\\.\\d+; p=")
+                .contains("analysis: FAIL, score 0/100: rolled back: at step 1 (10%): score 0 is below 75")
+                .doesNotContain("score 0: score 0");
 
         // what the audit trail says, read back from the store the rehearsal left behind
         try (Store store = Store.open(StoreSettings.h2File(folder.resolve("run/store"), "check"))) {

@@ -32,6 +32,6 @@ public final class ApprovalGate implements PromotionGate {
         }
         return GateVerdict.waitFor(NAME, have + " of " + rule.required() + " approvals" + (have > 0 ? " (" + who + ")" : "")
                 + "; waiting for " + rule.describeApprovers()
-                + (rule.separationOfDuties() ? ", not " + p.requestedBy() + " who started the build" : ""));
+                + (rule.separationOfDuties() ? ", not " + p.requestedBy() + ", who requested the promotion" : ""));
     }
 }

@@ -198,16 +198,24 @@ public final class CanaryJudge {
             }
             String means = offScale ? "mean of the finite samples " : "mean ";
             if (!undecided && pRank < alpha && worse > m.absoluteTolerance() && rankEffect > m.tolerance()) {
-                problems.add("canary " + means + fmt(canaryFinite) + " is worse than baseline " + fmt(baselineFinite)
-                        + " by " + pct(rankEffect) + " (p=" + fmt(pRank) + " < " + fmt(alpha)
-                        + "), over the tolerance of " + pct(m.tolerance()));
+                problems.add(Double.isInfinite(rankEffect)
+                        // no ratio against a baseline of 0 (or a canary worse only off the scale): say both values
+                        ? "canary " + means + fmt(canaryFinite) + " is worse than baseline " + fmt(baselineFinite) + " (baseline "
+                                + fmt(baselineFinite) + ", canary " + fmt(canaryFinite) + "; p=" + fmt(pRank) + " < " + fmt(alpha)
+                                + "), over the absolute tolerance of " + fmt(m.absoluteTolerance())
+                        : "canary " + means + fmt(canaryFinite) + " is worse than baseline " + fmt(baselineFinite)
+                                + " by " + pct(rankEffect) + " (p=" + fmt(pRank) + " < " + fmt(alpha)
+                                + "), over the tolerance of " + pct(m.tolerance()));
             }
             if (Double.isNaN(p)) {
                 p = pRank;
                 effect = rankEffect;
             }
             meanNote = "; " + means + fmt(canaryFinite) + " vs baseline " + fmt(baselineFinite) + " ("
-                    + pct(rankEffect) + " worse, p=" + fmt(pRank) + ")";
+                    + (Double.isInfinite(rankEffect) ? (rankEffect > 0 ? "worse" : "better")
+                            : rankEffect > 0 ? pct(rankEffect) + " worse" : rankEffect < 0 ? pct(-rankEffect).substring(1) + " better"
+                            : "no worse")
+                    + ", p=" + fmt(pRank) + ")";
         }
         Verdict verdict = !problems.isEmpty() ? Verdict.FAIL : undecided ? Verdict.INCONCLUSIVE : Verdict.PASS;
         String reason = !problems.isEmpty() ? String.join("; ", problems) + infinite
@@ -429,7 +437,7 @@ public final class CanaryJudge {
 
     private static String pct(double relative) {
         if (Double.isInfinite(relative)) {
-            return relative > 0 ? "infinitely (baseline 0)" : "-inf%";
+            return relative > 0 ? "+inf%" : "-inf%";
         }
         return String.format(Locale.ROOT, "%+.1f%%", relative * 100);
     }
