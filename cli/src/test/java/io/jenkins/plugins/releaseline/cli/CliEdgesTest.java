@@ -35,6 +35,8 @@ class CliEdgesTest {
     @BeforeEach
     void paths() {
         store = folder.resolve("store").toString();
+        CliRun init = CliRun.of("store", "init", "--store", store);
+        assertThat(init.exitCode()).as(init.err()).isZero();
     }
 
     private CliRun run(String... args) {
