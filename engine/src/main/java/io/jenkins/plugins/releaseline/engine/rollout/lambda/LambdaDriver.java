@@ -506,14 +506,7 @@ public final class LambdaDriver implements Driver {
         List<CanaryEvent> events = services.canaries().events(st.rolloutId);
         int seen = Math.min(st.rolloutEventsLogged, events.size());
         for (CanaryEvent e : events.subList(seen, events.size())) {
-            StringBuilder line = new StringBuilder("Rollout ").append(e.kind()).append(": ");
-            if (e.kind() == CanaryEvent.Kind.ANALYSIS) {
-                line.append(e.verdict()).append(" score ").append(e.score()).append(" - ").append(e.message());
-                CanaryController.metricsOf(e).forEach(m -> log.accept("  metric " + m.metric() + ": " + m.verdict() + " - " + m.reason()));
-            } else {
-                line.append(e.message());
-            }
-            log.accept(line.toString());
+            LambdaRelease.logEvent(e, log);
         }
         if (events.size() > seen) {
             try {

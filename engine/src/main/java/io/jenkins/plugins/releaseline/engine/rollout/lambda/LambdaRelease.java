@@ -142,14 +142,7 @@ public final class LambdaRelease {
         CanaryRollout r = canaries.advance(ro.rolloutId(), router, analysis);
         List<CanaryEvent> events = canaries.events(ro.rolloutId());
         for (CanaryEvent e : events.subList(Math.min(seen, events.size()), events.size())) {
-            StringBuilder line = new StringBuilder("Rollout ").append(e.kind()).append(": ");
-            if (e.kind() == CanaryEvent.Kind.ANALYSIS) {
-                line.append(e.verdict()).append(" score ").append(e.score()).append(" - ").append(e.message());
-                CanaryController.metricsOf(e).forEach(m -> log.accept("  metric " + m.metric() + ": " + m.verdict() + " - " + m.reason()));
-            } else {
-                line.append(e.message());
-            }
-            log.accept(line.toString());
+            logEvent(e, log);
         }
         if (!events.isEmpty() && events.size() > seen) {
             log.accept("Alias " + ro.alias() + " now: " + describe(router.read()));
@@ -162,6 +155,18 @@ public final class LambdaRelease {
                     : "rollout " + r.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + r.reason());
         }
         return r;
+    }
+
+    /** One event of the rollout on the alias, for the build log: an analysis with every metric's verdict. */
+    static void logEvent(CanaryEvent e, Consumer<String> log) {
+        StringBuilder line = new StringBuilder("Rollout ").append(e.kind()).append(": ");
+        if (e.kind() == CanaryEvent.Kind.ANALYSIS) {
+            line.append(e.verdict()).append(" score ").append(e.score()).append(" - ").append(e.message());
+            CanaryController.metricsOf(e).forEach(m -> log.accept("  metric " + m.metric() + ": " + m.verdict() + " - " + m.reason()));
+        } else {
+            line.append(e.message());
+        }
+        log.accept(line.toString());
     }
 
     /** {@code version 6 90%, version 7 10%}. */
