@@ -140,10 +140,19 @@ final class CanaryStore {
     static CanaryEvent appendEvent(Connection c, CanaryRollout r, Instant at, CanaryEvent.Kind kind, int weight,
                                    String verdict, Integer score, String principal, String message, String detail)
             throws SQLException {
-        // Takes the rollout's row lock, so that concurrent appends of one rollout number their events in turn.
-        try (PreparedStatement lock = c.prepareStatement("UPDATE release_line_canary SET updated_millis = updated_millis WHERE id = ?")) {
-            lock.setString(1, r.id());
-            lock.executeUpdate();
+        return appendEvent(c, r, at, kind, weight, verdict, score, principal, message, detail, false);
+    }
+
+    /** {@code rowLocked}: this transaction has written the rollout's row already, and so holds its lock. */
+    static CanaryEvent appendEvent(Connection c, CanaryRollout r, Instant at, CanaryEvent.Kind kind, int weight,
+                                   String verdict, Integer score, String principal, String message, String detail,
+                                   boolean rowLocked) throws SQLException {
+        if (!rowLocked) {
+            // Takes the rollout's row lock, so that concurrent appends of one rollout number their events in turn.
+            try (PreparedStatement lock = c.prepareStatement("UPDATE release_line_canary SET updated_millis = updated_millis WHERE id = ?")) {
+                lock.setString(1, r.id());
+                lock.executeUpdate();
+            }
         }
         int seq;
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM release_line_canary_event WHERE rollout_id = ?")) {
