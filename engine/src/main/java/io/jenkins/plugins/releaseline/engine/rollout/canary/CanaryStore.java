@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The SQL of canary rollouts and their events; every method runs on the caller's connection. */
 final class CanaryStore {
@@ -121,8 +123,23 @@ final class CanaryStore {
         return out;
     }
 
+    /** Plans as parsed from their stored text (immutable lists); bounded, since plans repeat from one rollout to the next. */
+    private static final Map<String, List<CanaryStep>> PLANS = new ConcurrentHashMap<>();
+
+    private static List<CanaryStep> steps(String text) {
+        List<CanaryStep> steps = PLANS.get(text);
+        if (steps == null) {
+            steps = List.copyOf(CanaryPlanParser.parse(text));
+            if (PLANS.size() >= 256) {
+                PLANS.clear();
+            }
+            PLANS.put(text, steps);
+        }
+        return steps;
+    }
+
     private static CanaryRollout read(ResultSet rs) throws SQLException {
-        CanaryPlan plan = new CanaryPlan(CanaryPlanParser.parse(rs.getString("plan_steps")), rs.getInt("max_failed"),
+        CanaryPlan plan = new CanaryPlan(steps(rs.getString("plan_steps")), rs.getInt("max_failed"),
                 rs.getInt("inconclusive_retries"), Duration.ofMillis(rs.getLong("retry_interval_millis")),
                 CanaryPlan.OnInconclusive.valueOf(rs.getString("on_inconclusive")),
                 Duration.ofMillis(rs.getLong("deadline_millis")));
