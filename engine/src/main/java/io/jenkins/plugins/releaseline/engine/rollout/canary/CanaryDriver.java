@@ -140,6 +140,8 @@ public final class CanaryDriver implements Driver {
     private String begunHere;
     /** Within one advance: the router's answer, not yet journaled. */
     private Settled unwritten;
+    /** The last weight change this instance journaled as done (done is final: no read needed to know it again). */
+    private String knownDone;
     private final JournalHook hook = new JournalHook();
 
     /**
@@ -438,6 +440,7 @@ public final class CanaryDriver implements Driver {
                 return null;
             });
             unwritten = null;
+            knownDone = s.effectId();
             crashPoints.at("done", s.effectId());
         }
     }
@@ -467,7 +470,7 @@ public final class CanaryDriver implements Driver {
                 return; // the controller calls the router only in a later advance, if at all
             }
             Pending p = doc.pending();
-            if (p != null && (s == null || !s.effectId().equals(p.effectId()))
+            if (p != null && (s == null || !s.effectId().equals(p.effectId())) && !p.effectId().equals(knownDone)
                     && EffectJournal.state(c, id, p.effectId()) == EffectJournal.State.BEGUN) {
                 return; // a change begun before a crash: the router call reconciles it first
             }
@@ -488,6 +491,7 @@ public final class CanaryDriver implements Driver {
                 if (unwritten == s) {
                     unwritten = null;
                 }
+                knownDone = s.effectId();
                 crashPoints.at("done", s.effectId());
             }
             if (b != null) {
