@@ -72,6 +72,29 @@ public final class CanaryController {
         }
     }
 
+    /**
+     * Work of the caller's own, run inside the transaction of each change this controller writes for one call of
+     * {@link #advance(String, TrafficRouter, CanaryAnalysis, Hook, CanaryRollout)} or {@link #resume(String,
+     * TrafficRouter, Hook)}: the canary driver records its journal entries and its own row there, so that they and
+     * the controller's change reach the disk together (one durable transaction, not three).
+     */
+    interface Hook {
+        Hook NONE = new Hook() {};
+
+        /**
+         * Inside the change's transaction, after the rollout, its event and its audit record were written (also when
+         * the change turned out to be a no-op). {@code written} is the rollout as it now stands. Runs again when the
+         * transaction is retried after a conflict, so it must only stage what {@link #committed} makes its own.
+         */
+        default void inTransaction(Connection c, CanaryRollout written) throws SQLException {}
+
+        /** After that transaction committed (on H2: and was written to the file). */
+        default void committed(CanaryRollout written) {}
+
+        /** Just before the router is told the weight {@code r} stands for; {@code r} was read under the router lock. */
+        default void applying(CanaryRollout r) {}
+    }
+
     @FunctionalInterface
     private interface Decision {
         /** The change to make to {@code current}, or null for none; throws to refuse. */
@@ -132,42 +155,51 @@ public final class CanaryController {
      * Returns the rollout as it then stands; its {@code wakeAt} says when to call again (null while paused).
      */
     public CanaryRollout advance(String id, TrafficRouter router, CanaryAnalysis analysis) {
+        return advance(id, router, analysis, Hook.NONE, null);
+    }
+
+    /**
+     * {@link #advance(String, TrafficRouter, CanaryAnalysis)} with the caller's {@code hook} run inside each change's
+     * transaction. {@code known}: the rollout as the caller just read it (saves reading it again), or null.
+     */
+    CanaryRollout advance(String id, TrafficRouter router, CanaryAnalysis analysis, Hook hook, CanaryRollout known) {
         Objects.requireNonNull(analysis, "analysis");
-        CanaryRollout r = get(id);
+        Objects.requireNonNull(hook, "hook");
+        // each change returns the rollout as its transaction left it: nothing is read twice
+        CanaryRollout r = known != null && known.id().equals(id) ? known : get(id);
         checkRouter(r, router);
         for (int guard = 0; guard < 10_000; guard++) {
-            r = get(id);
             Instant now = clock.instant();
             switch (r.state()) {
                 case SUCCEEDED, ROLLED_BACK, ABORTED -> {
                     return r;
                 }
-                case SETTING_WEIGHT -> applyIntended(id, router);
+                case SETTING_WEIGHT -> r = applyIntended(id, router, hook);
                 case ROLLING_BACK, ABORTING -> {
                     if (r.wakeAt() != null && now.isBefore(r.wakeAt())) {
                         return r;
                     }
-                    applyIntended(id, router);
-                    CanaryRollout after = get(id);
+                    CanaryRollout after = applyIntended(id, router, hook);
                     if (after.state() == r.state() && after.wakeAt() != null && now.isBefore(after.wakeAt())) {
                         return after;
                     }
+                    r = after;
                 }
                 case PAUSED -> {
                     if (r.pauseExpiresAt() == null || now.isBefore(r.pauseExpiresAt())) {
                         return r;
                     }
                     Duration deadline = r.spec().plan().analysisDeadline();
-                    change(id, r.version(), cur -> Change.of(towardsStable(cur, CanaryState.ABORTING,
+                    r = change(id, r.version(), cur -> Change.of(towardsStable(cur, CanaryState.ABORTING,
                             "paused by the analysis deadline and not resumed within " + CanaryPlanParser.formatDuration(deadline)
                                     + ": aborted, traffic back to " + cur.spec().stableBackend()),
-                            CanaryEvent.Kind.ABORT_REQUESTED, "pause expired: aborting", "canary.abort", SYSTEM));
+                            CanaryEvent.Kind.ABORT_REQUESTED, "pause expired: aborting", "canary.abort", SYSTEM), hook);
                 }
                 case WAITING -> {
                     if (r.wakeAt() != null && now.isBefore(r.wakeAt())) {
                         return r;
                     }
-                    analyse(r, analysis, now);
+                    r = analyse(r, analysis, now, hook);
                 }
                 default -> throw new IllegalStateException("unknown state " + r.state());
             }
@@ -199,12 +231,11 @@ public final class CanaryController {
         }
     }
 
-    private void analyse(CanaryRollout r, CanaryAnalysis analysis, Instant now) {
+    private CanaryRollout analyse(CanaryRollout r, CanaryAnalysis analysis, Instant now, Hook hook) {
         CanaryPlan plan = r.spec().plan();
         Instant since = r.analysisSince() != null ? r.analysisSince() : now;
         if (!now.isBefore(since.plus(plan.analysisDeadline()))) {
-            change(r.id(), r.version(), cur -> deadlinePause(cur, now, since));
-            return;
+            return change(r.id(), r.version(), cur -> deadlinePause(cur, now, since), hook);
         }
         Instant windowStart = r.stepStartedAt() != null ? r.stepStartedAt() : now;
         AnalysisReport report = analysis.run(new AnalysisContext(r.spec().canaryLabel(), r.spec().stableLabel(), windowStart, now));
@@ -212,7 +243,7 @@ public final class CanaryController {
         String detail = json(report);
         String summary = summary(r, report);
         LOGGER.info(() -> "canary " + r.id() + ": " + summary);
-        change(r.id(), -1, cur -> {
+        return change(r.id(), -1, cur -> {
             if (cur.version() != r.version()) {
                 return new Change(cur, CanaryEvent.Kind.ANALYSIS_DISCARDED, "analysis finished while the rollout was "
                         + cur.state() + "; its verdict " + report.verdict() + " was not acted on", report.verdict().name(),
@@ -261,7 +292,7 @@ public final class CanaryController {
             }
             return new Change(next, CanaryEvent.Kind.ANALYSIS, next.reason(), report.verdict().name(), report.score(),
                     detail, audited, SYSTEM);
-        });
+        }, hook);
     }
 
     private static Change withReport(Change c, AnalysisReport report, String detail) {
@@ -297,24 +328,28 @@ public final class CanaryController {
                 + ", score " + report.score() + ": " + report.reason() + " [" + metrics + "]";
     }
 
-    /** Tells the router the weight the stored state stands for, and records the outcome. Serialised per rollout. */
-    private void applyIntended(String id, TrafficRouter router) {
+    /**
+     * Tells the router the weight the stored state stands for, and records the outcome. Serialised per rollout.
+     * Returns the rollout as it then stands.
+     */
+    private CanaryRollout applyIntended(String id, TrafficRouter router, Hook hook) {
         ReentrantLock lock = routerLocks.computeIfAbsent(id, k -> new ReentrantLock());
         lock.lock();
         try {
+            // read under the lock: another thread's abort may have moved the router since the caller's read
             CanaryRollout r = get(id);
             if (r.state() != CanaryState.SETTING_WEIGHT && r.state() != CanaryState.ROLLING_BACK && r.state() != CanaryState.ABORTING) {
-                return;
+                return r;
             }
             int weight = r.intendedWeight();
+            hook.applying(r);
             try {
                 router.apply(split(r, router, weight));
             } catch (RouterException e) {
-                routerFailed(r, weight, e);
-                return;
+                return routerFailed(r, weight, e, hook);
             }
             Instant now = clock.instant();
-            change(id, r.version(), cur -> switch (cur.state()) {
+            return change(id, r.version(), cur -> switch (cur.state()) {
                 case SETTING_WEIGHT -> {
                     if (cur.step().isFinal()) {
                         yield new Change(cur.with(CanaryState.SUCCEEDED).withStep(cur.stepIndex(), now, null)
@@ -332,16 +367,16 @@ public final class CanaryController {
                         CanaryEvent.Kind.ABORTED, "canary at 0%, " + cur.spec().stableBackend() + " serves all traffic; "
                         + cur.reason(), null, null, null, "canary.aborted", SYSTEM);
                 default -> null;
-            });
+            }, hook);
         } finally {
             lock.unlock();
         }
     }
 
-    private void routerFailed(CanaryRollout r, int weight, RouterException e) {
+    private CanaryRollout routerFailed(CanaryRollout r, int weight, RouterException e, Hook hook) {
         Instant now = clock.instant();
         LOGGER.log(Level.WARNING, "canary " + r.id() + ": router " + r.spec().router() + " failed to set " + weight + "%: " + e.getMessage());
-        change(r.id(), r.version(), cur -> {
+        return change(r.id(), r.version(), cur -> {
             if (cur.state() == CanaryState.SETTING_WEIGHT) {
                 CanaryRollout next = towardsStable(cur, CanaryState.ROLLING_BACK, "rolled back: router "
                         + cur.spec().router() + " failed to set the canary to " + weight + "%: " + e.getMessage());
@@ -356,10 +391,11 @@ public final class CanaryController {
                             + e.getMessage() + "; retrying in " + backoff + " ms");
             return Change.of(next, CanaryEvent.Kind.ROUTER_FAILED, "router failed to set 0% (attempt " + failures + "): "
                     + e.getMessage(), null, SYSTEM);
-        });
+        }, hook);
     }
 
-    private static TrafficSplit split(CanaryRollout r, TrafficRouter router, int canaryWeight) {
+    /** The split that puts the canary of {@code r} at {@code canaryWeight} on {@code router}. */
+    static TrafficSplit split(CanaryRollout r, TrafficRouter router, int canaryWeight) {
         Map<String, Integer> m = new LinkedHashMap<>();
         for (String b : router.backends()) {
             m.put(b, b.equals(r.spec().canaryBackend()) ? canaryWeight : b.equals(r.spec().stableBackend()) ? 100 - canaryWeight : 0);
@@ -453,8 +489,7 @@ public final class CanaryController {
         });
         if (router != null && !r.state().terminal()) {
             checkRouter(r, router);
-            applyIntended(id, router);
-            return get(id);
+            return applyIntended(id, router, Hook.NONE);
         }
         return r;
     }
@@ -466,6 +501,11 @@ public final class CanaryController {
      * back and stays paused. Then {@link #advance} or {@link #run} continue from there.
      */
     public CanaryRollout resume(String id, TrafficRouter router) {
+        return resume(id, router, Hook.NONE);
+    }
+
+    /** {@link #resume(String, TrafficRouter)} with the caller's {@code hook} run inside each change's transaction. */
+    CanaryRollout resume(String id, TrafficRouter router, Hook hook) {
         CanaryRollout r = get(id);
         checkRouter(r, router);
         if (r.state().terminal()) {
@@ -490,16 +530,17 @@ public final class CanaryController {
                 return Change.of(next, CanaryEvent.Kind.RECOVERED, next.reason(), null, SYSTEM);
             }
             return Change.of(cur, CanaryEvent.Kind.RECOVERED, note, null, SYSTEM);
-        });
+        }, hook);
         if (after.state() == CanaryState.PAUSED && observed != after.intendedWeight()) {
             ReentrantLock lock = routerLocks.computeIfAbsent(id, k -> new ReentrantLock());
             lock.lock();
             try {
                 CanaryRollout cur = get(id);
                 if (cur.state() == CanaryState.PAUSED) {
+                    hook.applying(cur);
                     router.apply(split(cur, router, cur.intendedWeight()));
                     change(id, cur.version(), c -> Change.of(c, CanaryEvent.Kind.WEIGHT_SET,
-                            "paused: canary set back to " + c.intendedWeight() + "% after the restart", null, SYSTEM));
+                            "paused: canary set back to " + c.intendedWeight() + "% after the restart", null, SYSTEM), hook);
                 }
             } catch (RouterException e) {
                 LOGGER.log(Level.WARNING, "canary " + id + ": could not set the paused weight again: " + e.getMessage());
@@ -518,35 +559,18 @@ public final class CanaryController {
      * A change whose {@code next} is the current rollout itself records only its event.
      */
     private CanaryRollout change(String id, long expectedVersion, Decision decision) {
+        return change(id, expectedVersion, decision, Hook.NONE);
+    }
+
+    /** {@link #change(String, long, Decision)}, with {@code hook}'s work in the same transaction. */
+    private CanaryRollout change(String id, long expectedVersion, Decision decision, Hook hook) {
         Instant now = clock.instant();
         CanaryRollout result = store.inTransaction(c -> {
-            CanaryRollout cur = CanaryStore.load(c, id)
-                    .orElseThrow(() -> new IllegalArgumentException("canary: no rollout '" + Inputs.printable(id) + "'"));
-            if (expectedVersion >= 0 && cur.version() != expectedVersion) {
-                return cur;
-            }
-            Change ch = decision.decide(cur);
-            if (ch == null) {
-                return cur;
-            }
-            CanaryRollout written = cur;
-            if (ch.next() != cur) {
-                written = new CanaryRollout(ch.next().spec(), ch.next().state(), ch.next().stepIndex(),
-                        ch.next().failedAnalyses(), ch.next().inconclusive(), ch.next().routerFailures(),
-                        ch.next().stepStartedAt(), ch.next().wakeAt(), ch.next().analysisSince(), ch.next().pausedFrom(),
-                        ch.next().pauseExpiresAt(), ch.next().reason(), cur.startedBy(), cur.createdAt(), now,
-                        cur.version() + 1);
-                if (!CanaryStore.compareAndSet(c, written)) {
-                    throw new SQLException("canary " + id + " changed concurrently", "40001");
-                }
-            }
-            recordEvent(c, written, now, ch);
-            if (ch.auditAction() != null) {
-                audit.append(c, ch.principal(), new AuditEvent(ch.auditAction(), scope(id), reasonFor(ch), stateJson(cur),
-                        stateJson(written)));
-            }
+            CanaryRollout written = write(c, id, expectedVersion, decision, now);
+            hook.inTransaction(c, written);
             return written;
         });
+        hook.committed(result);
         Object monitor = monitor(id);
         synchronized (monitor) {
             monitor.notifyAll();
@@ -554,14 +578,44 @@ public final class CanaryController {
         return result;
     }
 
+    private CanaryRollout write(Connection c, String id, long expectedVersion, Decision decision, Instant now) throws SQLException {
+        CanaryRollout cur = CanaryStore.load(c, id)
+                .orElseThrow(() -> new IllegalArgumentException("canary: no rollout '" + Inputs.printable(id) + "'"));
+        if (expectedVersion >= 0 && cur.version() != expectedVersion) {
+            return cur;
+        }
+        Change ch = decision.decide(cur);
+        if (ch == null) {
+            return cur;
+        }
+        CanaryRollout written = cur;
+        if (ch.next() != cur) {
+            written = new CanaryRollout(ch.next().spec(), ch.next().state(), ch.next().stepIndex(),
+                    ch.next().failedAnalyses(), ch.next().inconclusive(), ch.next().routerFailures(),
+                    ch.next().stepStartedAt(), ch.next().wakeAt(), ch.next().analysisSince(), ch.next().pausedFrom(),
+                    ch.next().pauseExpiresAt(), ch.next().reason(), cur.startedBy(), cur.createdAt(), now,
+                    cur.version() + 1);
+            if (!CanaryStore.compareAndSet(c, written)) {
+                throw new SQLException("canary " + id + " changed concurrently", "40001");
+            }
+        }
+        // the compare-and-set holds the row's lock already: the event need not take it again
+        recordEvent(c, written, now, ch, written != cur);
+        if (ch.auditAction() != null) {
+            audit.append(c, ch.principal(), new AuditEvent(ch.auditAction(), scope(id), reasonFor(ch), stateJson(cur),
+                    stateJson(written)));
+        }
+        return written;
+    }
+
     private static String reasonFor(Change ch) {
         String m = ch.message();
         return m == null ? null : m.length() > Inputs.MAX_REASON ? m.substring(0, Inputs.MAX_REASON - 3) + "..." : m;
     }
 
-    private static void recordEvent(Connection c, CanaryRollout r, Instant now, Change ch) throws SQLException {
+    private static void recordEvent(Connection c, CanaryRollout r, Instant now, Change ch, boolean rowLocked) throws SQLException {
         CanaryStore.appendEvent(c, r, now, ch.kind(), r.intendedWeight(), ch.verdict(), ch.score(), ch.principal(),
-                ch.message(), ch.detail());
+                ch.message(), ch.detail(), rowLocked);
     }
 
     private Object monitor(String id) {

@@ -40,6 +40,12 @@ import java.util.logging.Logger;
  * <p>Each weight change is an effect {@code weights-<seq>}. After a crash between the request and the answer, the
  * next advance finds it begun and does not repeat it: a named router is read back (and set only if it does not
  * hold the split), a block that was asked for is awaited ({@link Next.AwaitBody}), since it belongs to the pipeline.
+ *
+ * <p>With a named router, the journal entries of a weight change ride in the controller's own transactions
+ * ({@link CanaryController.Hook}): the change that makes a weight due (an analysis that passes, say) records it as
+ * begun, with the driver's row, before the router is called; the router's answer is recorded as done with the
+ * controller's next change (the weight set, or the router's failure). Each is durable before the advance goes on,
+ * so a step costs two durable transactions, not four, and the crash guarantees are those of separate ones.
  */
 public final class CanaryDriver implements Driver {
 
@@ -62,6 +68,12 @@ public final class CanaryDriver implements Driver {
 
     /** A traffic change asked for and not yet handed to the controller. */
     public record Pending(String effectId, String split, long rolloutVersion) {}
+
+    /** The router's answer to a weight change, to be journaled as done with the controller's next change. */
+    private record Settled(String effectId, String detail, Instant at) {}
+
+    /** What an advance reads first, in one read: the driver's row and the rollout (null before it started). */
+    private record Snapshot(DriverRecords.Row row, CanaryRollout rollout) {}
 
     /**
      * The driver's own fields, as stored in its row.
@@ -119,9 +131,18 @@ public final class CanaryDriver implements Driver {
     private CanaryAnalysis analysis;
     private TrafficRouter router;
     private boolean reconciled;
-    /** Within one advance: the state document as last read or written. */
+    /** Within one advance: the state document as last read or written, with the row's version and phase. */
     private Doc doc;
+    private long rowVersion = -1;
+    private String rowPhase;
     private boolean consumed;
+    /** Within one advance: the weight change journaled as begun in the controller's transaction, not yet applied. */
+    private String begunHere;
+    /** Within one advance: the router's answer, not yet journaled. */
+    private Settled unwritten;
+    /** The last weight change this instance journaled as done (done is final: no read needed to know it again). */
+    private String knownDone;
+    private final JournalHook hook = new JournalHook();
 
     /**
      * @param namedRouter the named router; null when the block is the router (or when this instance only records
@@ -186,8 +207,17 @@ public final class CanaryDriver implements Driver {
 
     @Override
     public Next advance(Instant now) {
-        DriverRecords.Row row = row();
+        begunHere = null;
+        unwritten = null;
+        hook.applying(null);
+        Snapshot s = store.read(c -> new Snapshot(DriverRecords.load(c, id).orElse(null), CanaryStore.load(c, id).orElse(null)));
+        if (s.row() == null) {
+            throw new IllegalArgumentException("canary: no driver '" + Inputs.printable(id) + "'");
+        }
+        DriverRecords.Row row = s.row();
         doc = row.document(Doc.class);
+        rowVersion = row.version();
+        rowPhase = row.phase();
         Phase phase = Phase.valueOf(row.phase());
         if (phase == Phase.ENDED) {
             return ended(doc);
@@ -198,7 +228,7 @@ public final class CanaryDriver implements Driver {
                 return deploying;
             }
         }
-        return roll(row, now);
+        return roll(row, s.rollout(), now);
     }
 
     private Next deploy(DriverRecords.Row row, Instant now) {
@@ -226,28 +256,29 @@ public final class CanaryDriver implements Driver {
         return null;
     }
 
-    private Next roll(DriverRecords.Row row, Instant now) {
-        CanarySpec spec = doc.spec(id);
-        boolean fresh = controller.find(id).isEmpty();
+    /** {@code current}: the rollout as read with the row, null when it has not started. */
+    private Next roll(DriverRecords.Row row, CanaryRollout current, Instant now) {
+        boolean fresh = current == null;
         if (fresh) {
-            controller.start(doc.principal(), spec);
+            current = controller.start(doc.principal(), doc.spec(id));
         }
-        TrafficRouter r = router(spec);
+        TrafficRouter r = router(current.spec());
         if (!reconciled) {
             reconciled = true;
             // a rollout this process did not start: check the named router's real weights against the stored state
             if (!fresh && !doc.block()) {
-                controller.resume(id, r);
+                current = controller.resume(id, r, hook);
+                writeSettled();
             }
         }
-        CanaryRollout current = controller.get(id);
         if (row.stopReason() != null && !current.state().terminal() && !current.state().towardsStable()) {
-            controller.abort(id, CanaryController.SYSTEM, row.stopReason().replaceAll("\\p{Cntrl}", " "), null);
+            current = controller.abort(id, CanaryController.SYSTEM, row.stopReason().replaceAll("\\p{Cntrl}", " "), null);
         }
         consumed = false;
         CanaryRollout after;
         try {
-            after = controller.advance(id, r, analysis());
+            after = controller.advance(id, r, analysis(), hook, current);
+            writeSettled();
         } catch (BodyNeeded needed) {
             return needed.body;
         } catch (BodyRunning running) {
@@ -386,15 +417,101 @@ public final class CanaryDriver implements Driver {
         Instant now = clock.instant();
         String split = CommandRouter.format(target);
         long version = rollout == null ? -1 : rollout.version();
-        doc = store.inTransaction(c -> {
-            Doc fresh = locked(c);
-            String effectId = "weights-" + (fresh.seq() + 1);
-            EffectJournal.begin(c, id, effectId, split, now);
-            return update(c, now, null, d -> d.withPending(d.seq() + 1, new Pending(effectId, split, version)));
-        });
+        doc = store.inTransaction(c -> begin(c, now, split, version));
         consumed = false; // a new change replaces the one whose outcome was handed over
         crashPoints.at("begun", doc.pending().effectId());
         return doc.pending();
+    }
+
+    /** Inside a transaction: the next weight change, journaled as begun and pending in the driver's row. */
+    private Doc begin(Connection c, Instant now, String split, long rolloutVersion) throws SQLException {
+        Doc next = update(c, now, null, d -> d.withPending(d.seq() + 1,
+                new Pending("weights-" + (d.seq() + 1), split, rolloutVersion)));
+        EffectJournal.begin(c, id, next.pending().effectId(), split, now);
+        return next;
+    }
+
+    /** Journals the router's answer if no change of the controller's took it along (a durable transaction of its own). */
+    private void writeSettled() {
+        Settled s = unwritten;
+        if (s != null) {
+            store.inTransaction(c -> {
+                EffectJournal.done(c, id, s.effectId(), s.detail(), s.at());
+                return null;
+            });
+            unwritten = null;
+            knownDone = s.effectId();
+            crashPoints.at("done", s.effectId());
+        }
+    }
+
+    /**
+     * The driver's work inside the controller's transactions (named router only): the router's answer journaled
+     * as done with the change that records it; a weight the change makes due journaled as begun, the driver's row
+     * with it, so that the router is called once that transaction is on disk.
+     */
+    private final class JournalHook implements CanaryController.Hook {
+        private Settled stagedDone;
+        private String stagedBegun;
+        private CanaryRollout applying;
+
+        @Override
+        public void inTransaction(Connection c, CanaryRollout written) throws SQLException {
+            stagedDone = null;
+            stagedBegun = null;
+            Settled s = unwritten;
+            Instant now = clock.instant();
+            if (s != null) {
+                EffectJournal.done(c, id, s.effectId(), s.detail(), s.at());
+                stagedDone = s;
+            }
+            if (doc.block() || router == null || written.wakeAt() != null || (written.state() != CanaryState.SETTING_WEIGHT
+                    && written.state() != CanaryState.ROLLING_BACK && written.state() != CanaryState.ABORTING)) {
+                return; // the controller calls the router only in a later advance, if at all
+            }
+            Pending p = doc.pending();
+            if (p != null && (s == null || !s.effectId().equals(p.effectId())) && !p.effectId().equals(knownDone)
+                    && EffectJournal.state(c, id, p.effectId()) == EffectJournal.State.BEGUN) {
+                return; // a change begun before a crash: the router call reconciles it first
+            }
+            String split = CommandRouter.format(CanaryController.split(written, router, written.intendedWeight()));
+            if (p != null && p.split().equals(split) && p.rolloutVersion() == written.version()) {
+                return; // asked for at this version already
+            }
+            stagedBegun = begin(c, now, split, written.version()).pending().effectId();
+        }
+
+        @Override
+        public void committed(CanaryRollout written) {
+            Settled s = stagedDone;
+            String b = stagedBegun;
+            stagedDone = null;
+            stagedBegun = null;
+            if (s != null) {
+                if (unwritten == s) {
+                    unwritten = null;
+                }
+                knownDone = s.effectId();
+                crashPoints.at("done", s.effectId());
+            }
+            if (b != null) {
+                begunHere = b;
+                consumed = false; // a new change replaces the one whose outcome was handed over
+                crashPoints.at("begun", b);
+            }
+        }
+
+        @Override
+        public void applying(CanaryRollout r) {
+            applying = r;
+        }
+
+        /** The rollout the controller is about to apply, as it read it under its router lock; null if not known. */
+        CanaryRollout takeApplying() {
+            CanaryRollout r = applying;
+            applying = null;
+            return r;
+        }
     }
 
     private EffectJournal.Effect effect(String effectId) {
@@ -402,21 +519,39 @@ public final class CanaryDriver implements Driver {
                 .orElseThrow(() -> new IllegalStateException("canary " + id + ": effect " + effectId + " is not in the journal"));
     }
 
-    private Doc locked(Connection c) throws SQLException {
-        return DriverRecords.lock(c, id).orElseThrow(() -> new IllegalStateException("canary: no driver '" + id + "'"))
-                .document(Doc.class);
-    }
-
-    /** Rewrites the document (and the phase, when given) under the row's lock; fields others change are kept. */
+    /**
+     * Rewrites the document (and the phase, when given); fields others change are kept. First against the row as
+     * this advance knows it (the version check makes that safe); when someone changed it meanwhile (a stop request),
+     * again under the row's lock from the stored row.
+     */
     private Doc update(Connection c, Instant now, Phase phase, UnaryOperator<Doc> change) throws SQLException {
+        if (rowVersion >= 0 && doc != null) {
+            Doc next = change.apply(doc);
+            String ph = phase == null ? rowPhase : phase.name();
+            if (DriverRecords.update(c, id, rowVersion, ph, next, now)) {
+                kept(next, rowVersion + 1, ph);
+                return next;
+            }
+        }
         DriverRecords.Row row = DriverRecords.lock(c, id)
                 .orElseThrow(() -> new IllegalStateException("canary: no driver '" + id + "'"));
         Doc next = change.apply(row.document(Doc.class));
-        if (!DriverRecords.update(c, id, row.version(), phase == null ? row.phase() : phase.name(), next, now)) {
+        String ph = phase == null ? row.phase() : phase.name();
+        if (!DriverRecords.update(c, id, row.version(), ph, next, now)) {
             throw new SQLException("canary driver " + id + " changed concurrently", "40001");
         }
-        doc = next;
+        kept(next, row.version() + 1, ph);
         return next;
+    }
+
+    /**
+     * The row as just written. Set inside the transaction: should it roll back, the next update finds the version
+     * wrong and starts from the stored row, and a failed transaction ends the advance.
+     */
+    private void kept(Doc next, long version, String phase) {
+        doc = next;
+        rowVersion = version;
+        rowPhase = phase;
     }
 
     private static boolean isOk(String detail) {
@@ -458,15 +593,23 @@ public final class CanaryDriver implements Driver {
         @Override
         public TrafficSplit apply(TrafficSplit target) {
             String split = CommandRouter.format(target);
-            CanaryRollout rollout = controller.get(id);
+            CanaryRollout known = hook.takeApplying();
+            CanaryRollout rollout = known != null ? known : controller.get(id);
             Pending p = doc.pending();
+            String fresh = begunHere;
+            begunHere = null;
+            if (p != null && p.effectId().equals(fresh) && p.split().equals(split)) {
+                // journaled as begun in the controller's transaction just now, on disk: nothing to reconcile
+                return attempt(p.effectId(), target);
+            }
             if (p != null && p.split().equals(split)) {
                 EffectJournal.Effect e = effect(p.effectId());
                 if (e.state() == EffectJournal.State.BEGUN) {
                     // begun before a crash: read the router, set it only if it does not hold the split
                     TrafficSplit now = delegate.read();
                     if (now.equals(target)) {
-                        return done(p.effectId(), target, "ok (read back after a restart)");
+                        settled(p.effectId(), "ok (read back after a restart)");
+                        return target;
                     }
                     return attempt(p.effectId(), target);
                 }
@@ -494,22 +637,21 @@ public final class CanaryDriver implements Driver {
             try {
                 after = delegate.apply(target);
             } catch (RouterException e) {
-                done(effectId, target, "failed: " + e.getMessage());
+                settled(effectId, "failed: " + e.getMessage());
                 throw e;
             }
             crashPoints.at("applied", effectId);
-            return done(effectId, after, "ok");
+            settled(effectId, "ok");
+            return after;
         }
 
-        private TrafficSplit done(String effectId, TrafficSplit split, String detail) {
-            Instant now = clock.instant();
-            store.inTransaction(c -> {
-                EffectJournal.done(c, id, effectId, detail, now);
-                return null;
-            });
+        /**
+         * The router answered: journaled as done in the transaction of the controller's change that records the
+         * answer (before that change, nothing acts on it; a crash before it leaves the change begun, to be read back).
+         */
+        private void settled(String effectId, String detail) {
+            unwritten = new Settled(effectId, detail, clock.instant());
             consumed = true;
-            crashPoints.at("done", effectId);
-            return split;
         }
     }
 

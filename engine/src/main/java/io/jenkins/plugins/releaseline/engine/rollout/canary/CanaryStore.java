@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The SQL of canary rollouts and their events; every method runs on the caller's connection. */
 final class CanaryStore {
@@ -121,8 +123,23 @@ final class CanaryStore {
         return out;
     }
 
+    /** Plans as parsed from their stored text (immutable lists); bounded, since plans repeat from one rollout to the next. */
+    private static final Map<String, List<CanaryStep>> PLANS = new ConcurrentHashMap<>();
+
+    private static List<CanaryStep> steps(String text) {
+        List<CanaryStep> steps = PLANS.get(text);
+        if (steps == null) {
+            steps = List.copyOf(CanaryPlanParser.parse(text));
+            if (PLANS.size() >= 256) {
+                PLANS.clear();
+            }
+            PLANS.put(text, steps);
+        }
+        return steps;
+    }
+
     private static CanaryRollout read(ResultSet rs) throws SQLException {
-        CanaryPlan plan = new CanaryPlan(CanaryPlanParser.parse(rs.getString("plan_steps")), rs.getInt("max_failed"),
+        CanaryPlan plan = new CanaryPlan(steps(rs.getString("plan_steps")), rs.getInt("max_failed"),
                 rs.getInt("inconclusive_retries"), Duration.ofMillis(rs.getLong("retry_interval_millis")),
                 CanaryPlan.OnInconclusive.valueOf(rs.getString("on_inconclusive")),
                 Duration.ofMillis(rs.getLong("deadline_millis")));
@@ -140,10 +157,19 @@ final class CanaryStore {
     static CanaryEvent appendEvent(Connection c, CanaryRollout r, Instant at, CanaryEvent.Kind kind, int weight,
                                    String verdict, Integer score, String principal, String message, String detail)
             throws SQLException {
-        // Takes the rollout's row lock, so that concurrent appends of one rollout number their events in turn.
-        try (PreparedStatement lock = c.prepareStatement("UPDATE release_line_canary SET updated_millis = updated_millis WHERE id = ?")) {
-            lock.setString(1, r.id());
-            lock.executeUpdate();
+        return appendEvent(c, r, at, kind, weight, verdict, score, principal, message, detail, false);
+    }
+
+    /** {@code rowLocked}: this transaction has written the rollout's row already, and so holds its lock. */
+    static CanaryEvent appendEvent(Connection c, CanaryRollout r, Instant at, CanaryEvent.Kind kind, int weight,
+                                   String verdict, Integer score, String principal, String message, String detail,
+                                   boolean rowLocked) throws SQLException {
+        if (!rowLocked) {
+            // Takes the rollout's row lock, so that concurrent appends of one rollout number their events in turn.
+            try (PreparedStatement lock = c.prepareStatement("UPDATE release_line_canary SET updated_millis = updated_millis WHERE id = ?")) {
+                lock.setString(1, r.id());
+                lock.executeUpdate();
+            }
         }
         int seq;
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM release_line_canary_event WHERE rollout_id = ?")) {
