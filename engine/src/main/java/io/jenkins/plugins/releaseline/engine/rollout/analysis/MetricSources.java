@@ -88,33 +88,44 @@ public final class MetricSources {
         return builder.build();
     }
 
-    /**
-     * Reads {@code cloudwatch.period}: whole seconds ({@code 60}) or a duration ({@code 1m}, {@code 30s}); CloudWatch
-     * accepts 1, 5, 10, 30 or a multiple of 60. Null is the default of 60 seconds.
-     */
+    /** {@link #cloudWatchPeriod(String, String)} for the argument {@code cloudwatch.period}; null or blank is 60 seconds. */
     public static int cloudWatchPeriod(String text) {
         if (text == null || text.isBlank()) {
             return DEFAULT_CLOUDWATCH_PERIOD;
         }
+        return cloudWatchPeriod("cloudwatch.period", text);
+    }
+
+    /**
+     * Reads a CloudWatch period, the one parser of every step and command: whole seconds ({@code 60}, also as a
+     * Groovy decimal {@code 60.0}, or {@code 60s}) or a duration ({@code 1m}); CloudWatch accepts 1, 5, 10, 30 or a
+     * multiple of 60 up to a day. Errors name {@code field} as the user wrote it.
+     */
+    public static int cloudWatchPeriod(String field, String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException(field + ": must be given in seconds: 1, 5, 10, 30 or a multiple of 60");
+        }
         String t = text.strip();
         long seconds;
-        if (t.matches("\\d{1,7}")) {
-            seconds = Long.parseLong(t);
+        if (t.matches("\\d{1,7}(\\.0+)?s?")) {
+            seconds = Long.parseLong(t.replaceAll("(\\.0+)?s?$", ""));
+        } else if (t.matches("\\d{0,7}\\.\\d+s?")) {
+            throw new IllegalArgumentException(field + ": " + Inputs.printable(t) + " must be a whole number of seconds");
         } else {
             Duration d;
             try {
-                d = io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryPlanParser.duration("cloudwatch.period: ", t);
+                d = io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryPlanParser.duration(field + ": ", t);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("cloudwatch.period: '" + Inputs.printable(t)
+                throw new IllegalArgumentException(field + ": '" + Inputs.printable(t)
                         + "' is not a number of seconds (60) or a duration (1m)");
             }
             if (d.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException("cloudwatch.period: '" + Inputs.printable(t) + "' is not a whole number of seconds");
+                throw new IllegalArgumentException(field + ": '" + Inputs.printable(t) + "' is not a whole number of seconds");
             }
             seconds = d.toSeconds();
         }
         if (!(seconds == 1 || seconds == 5 || seconds == 10 || seconds == 30 || (seconds > 0 && seconds % 60 == 0 && seconds <= 86_400))) {
-            throw new IllegalArgumentException("cloudwatch.period: " + seconds
+            throw new IllegalArgumentException(field + ": " + seconds
                     + " s is not one CloudWatch accepts (1, 5, 10, 30 or a multiple of 60 up to a day)");
         }
         return (int) seconds;

@@ -1,11 +1,12 @@
 package io.jenkins.plugins.releaseline.engine.rollout.lambda;
 
+import io.jenkins.plugins.releaseline.engine.rollout.analysis.MetricSources;
+
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryAnalysis;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryJudge;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CanaryMetric;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.CloudWatchSource;
 import io.jenkins.plugins.releaseline.engine.rollout.analysis.MetricSource;
-import io.jenkins.plugins.releaseline.engine.store.Inputs;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,29 +68,9 @@ public final class LambdaMetricSources implements AutoCloseable {
         return analysis;
     }
 
-    /**
-     * A CloudWatch period in seconds from text or a number: 1, 5, 10, 30 or a multiple of 60 up to a day. The error
-     * names {@code field}.
-     */
+    /** A CloudWatch period: {@link MetricSources#cloudWatchPeriod(String, String)}, the parser every step shares. */
     public static int period(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + ": must be given in seconds: 1, 5, 10, 30 or a multiple of 60");
-        }
-        String s = value.strip();
-        double d;
-        try {
-            d = Double.parseDouble(s.endsWith("s") ? s.substring(0, s.length() - 1) : s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(field + ": '" + Inputs.printable(s) + "' is not a number of seconds");
-        }
-        if (d != Math.rint(d) || d < 1 || d > 86_400) {
-            throw new IllegalArgumentException(field + ": " + s + " must be a whole number of seconds from 1 to 86400");
-        }
-        int p = (int) d;
-        if (!(p == 1 || p == 5 || p == 10 || p == 30 || p % 60 == 0)) {
-            throw new IllegalArgumentException(field + ": " + p + " s is not one CloudWatch accepts (1, 5, 10, 30 or a multiple of 60)");
-        }
-        return p;
+        return MetricSources.cloudWatchPeriod(field, value);
     }
 
     @Override

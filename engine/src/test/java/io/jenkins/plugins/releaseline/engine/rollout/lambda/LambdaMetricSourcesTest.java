@@ -18,9 +18,11 @@ class LambdaMetricSourcesTest {
         assertThat(LambdaMetricSources.period("cloudwatch.period", " 300s ")).isEqualTo(300);
         assertThat(LambdaMetricSources.period("cloudwatch.period", "10")).isEqualTo(10);
         assertThatThrownBy(() -> LambdaMetricSources.period("cloudwatch.period", "7"))
-                .hasMessage("cloudwatch.period: 7 s is not one CloudWatch accepts (1, 5, 10, 30 or a multiple of 60)");
-        assertThatThrownBy(() -> LambdaMetricSources.period("cloudwatch.period", "1m"))
-                .hasMessage("cloudwatch.period: '1m' is not a number of seconds");
+                .hasMessage("cloudwatch.period: 7 s is not one CloudWatch accepts (1, 5, 10, 30 or a multiple of 60 up to a day)");
+        assertThat(LambdaMetricSources.period("cloudwatch.period", "60.0")).as("a Groovy decimal").isEqualTo(60);
+        assertThat(LambdaMetricSources.period("cloudwatch.period", "1m")).as("the same parser as canaryDeploy").isEqualTo(60);
+        assertThatThrownBy(() -> LambdaMetricSources.period("cloudwatch.period", "a minute"))
+                .hasMessage("cloudwatch.period: 'a minute' is not a number of seconds (60) or a duration (1m)");
         assertThatThrownBy(() -> LambdaMetricSources.period("cloudwatch.period", "1.5"))
                 .hasMessageStartingWith("cloudwatch.period: 1.5 must be a whole number of seconds");
         assertThatThrownBy(() -> LambdaMetricSources.period("cloudwatch.period", " "))
