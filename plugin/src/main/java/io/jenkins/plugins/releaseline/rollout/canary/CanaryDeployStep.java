@@ -6,6 +6,7 @@ import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.releaseline.engine.rollout.canary.CanaryPlan;
+import io.jenkins.plugins.releaseline.rollout.analysis.MetricSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class CanaryDeployStep extends Step {
     private String canary;
     private String stableLabel;
     private String canaryLabel;
-    private List<CanaryMetricSpec> analysis;
+    private List<MetricSpec> analysis;
     private Integer maxFailedAnalyses;
     private Integer inconclusiveRetries;
     private String retryInterval;
@@ -72,7 +73,7 @@ public final class CanaryDeployStep extends Step {
         return canaryLabel;
     }
 
-    public List<CanaryMetricSpec> getAnalysis() {
+    public List<MetricSpec> getAnalysis() {
         return analysis;
     }
 
@@ -134,7 +135,7 @@ public final class CanaryDeployStep extends Step {
     }
 
     @DataBoundSetter
-    public void setAnalysis(List<CanaryMetricSpec> analysis) {
+    public void setAnalysis(List<MetricSpec> analysis) {
         this.analysis = analysis == null || analysis.isEmpty() ? null : new ArrayList<>(analysis);
     }
 
@@ -187,11 +188,7 @@ public final class CanaryDeployStep extends Step {
         put(m, "canary", canary);
         put(m, "stableLabel", stableLabel);
         put(m, "canaryLabel", canaryLabel);
-        if (analysis != null) {
-            ArrayList<Object> metrics = new ArrayList<>();
-            analysis.forEach(a -> metrics.add(new LinkedHashMap<>(a.toMap())));
-            m.put("analysis", metrics);
-        }
+        put(m, "analysis", MetricSpec.arguments(analysis));
         put(m, "maxFailedAnalyses", maxFailedAnalyses);
         put(m, "inconclusiveRetries", inconclusiveRetries);
         put(m, "retryInterval", retryInterval);

@@ -15,6 +15,7 @@ import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaDeployArguments;
+import io.jenkins.plugins.releaseline.rollout.analysis.MetricSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class LambdaDeployStep extends Step {
     private String digest;
     private LambdaS3Object s3;
     private String zip;
-    private List<LambdaMetric> analysis;
+    private List<MetricSpec> analysis;
     private LambdaCloudWatch cloudwatch;
     private String region;
     private String credentialsId;
@@ -132,12 +133,12 @@ public final class LambdaDeployStep extends Step {
         this.zip = blankToNull(zip);
     }
 
-    public List<LambdaMetric> getAnalysis() {
+    public List<MetricSpec> getAnalysis() {
         return analysis == null ? null : List.copyOf(analysis);
     }
 
     @DataBoundSetter
-    public void setAnalysis(List<LambdaMetric> analysis) {
+    public void setAnalysis(List<MetricSpec> analysis) {
         this.analysis = analysis == null || analysis.isEmpty() ? null : new ArrayList<>(analysis);
     }
 
@@ -225,11 +226,7 @@ public final class LambdaDeployStep extends Step {
         putIf(m, "digest", digest);
         putIf(m, "s3", s3 == null ? null : s3.toMap());
         putIf(m, "zip", zip);
-        if (analysis != null) {
-            List<Map<String, Object>> metrics = new ArrayList<>();
-            analysis.forEach(a -> metrics.add(a.toMap()));
-            m.put("analysis", metrics);
-        }
+        putIf(m, "analysis", MetricSpec.arguments(analysis));
         putIf(m, "cloudwatch", cloudwatch == null ? null : cloudwatch.toMap());
         putIf(m, "region", region);
         putIf(m, "credentialsId", credentialsId);

@@ -147,27 +147,23 @@ class CanaryDeployStepTest {
     @Test
     void theMapSyntaxOfTheDocsBindsToTheStepAndBack(JenkinsRule j) throws Exception {
         CanaryDeployStep.DescriptorImpl d = j.jenkins.getDescriptorByType(CanaryDeployStep.DescriptorImpl.class);
+        Map<String, Object> metric = Map.of(
+                "name", "error-rate", "source", "prometheus", "query", "up", "threshold", 0.01, "critical", true);
         CanaryDeployStep step = (CanaryDeployStep) d.newInstance(Map.of(
                 "router", "prod-lb",
                 "plan", List.of(Map.of("weight", 10, "pause", "5m"), Map.of("weight", 100)),
-                "metrics",
-                        List.of(Map.of(
-                                "name",
-                                "error-rate",
-                                "source",
-                                "prometheus",
-                                "query",
-                                "up",
-                                "threshold",
-                                0.01,
-                                "critical",
-                                true)),
+                "metrics", List.of(metric),
                 "prometheus", Map.of("url", "http://prometheus:9090", "credentialsId", "prom-token"),
                 "maxFailedAnalyses", 2));
         assertEquals("10%/5m, 100%", step.getPlan());
         assertEquals("prod-lb", step.getRouter());
         assertEquals("error-rate", step.getAnalysis().get(0).getName());
         assertEquals(0.01, step.getAnalysis().get(0).getThreshold());
+        assertEquals(
+                java.util.Set.of("canaryMetric"),
+                org.jenkinsci.plugins.structs.SymbolLookup.getSymbolValue(
+                        step.getAnalysis().get(0)));
+        assertEquals(List.of(metric), step.arguments().get("analysis"), "the engine reads the values given, unchanged");
         assertEquals("prom-token", step.getPrometheus().getCredentialsId());
         Map<String, Object> args = d.uninstantiate(step).toMap();
         assertEquals("10%/5m, 100%", args.get("plan"));

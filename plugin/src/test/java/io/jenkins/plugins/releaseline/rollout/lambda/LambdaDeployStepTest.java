@@ -223,6 +223,26 @@ class LambdaDeployStepTest {
 
         assertEquals("acme-orders-builds", step.getS3().getBucket());
         assertEquals(Double.valueOf(0.0), step.getAnalysis().get(1).getThreshold());
+        assertEquals(
+                java.util.Set.of("canaryMetric"),
+                org.jenkinsci.plugins.structs.SymbolLookup.getSymbolValue(
+                        step.getAnalysis().get(0)),
+                "canaryDeploy and lambdaDeploy bind the same metric");
+        assertEquals(
+                Map.of(
+                        "name",
+                        "throttles",
+                        "source",
+                        "cloudwatch",
+                        "query",
+                        "SUM(SEARCH('t {{version}}', 'Sum', 60))",
+                        "threshold",
+                        0.0,
+                        "compare",
+                        false,
+                        "minSamples",
+                        1),
+                step.getAnalysis().get(1).toMap());
         assertEquals(Integer.valueOf(60), step.getCloudwatch().getPeriod());
         io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaDeployArguments parsed =
                 io.jenkins.plugins.releaseline.engine.rollout.lambda.LambdaDeployArguments.parse(step.arguments());

@@ -1,20 +1,25 @@
-package io.jenkins.plugins.releaseline.rollout.lambda;
+package io.jenkins.plugins.releaseline.rollout.analysis;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.Util;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * One metric of {@code analysis: [[name:, source:, query:, threshold:, ...]]}, as for {@code canaryDeploy}; the
- * engine checks it ({@code MetricSpecs}) and names the field in its errors.
+ * One metric of the analysis of {@code canaryDeploy} and {@code lambdaDeploy}, as
+ * {@code analysis: [[name: ..., source: ..., query: ...], ...]} writes it; the engine's {@code MetricSpecs} checks every
+ * value (and the step's arguments which sources it accepts) when the step starts.
  */
-public final class LambdaMetric extends AbstractDescribableImpl<LambdaMetric> implements Serializable {
+public final class MetricSpec extends AbstractDescribableImpl<MetricSpec> implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -33,10 +38,10 @@ public final class LambdaMetric extends AbstractDescribableImpl<LambdaMetric> im
     private Double weight;
 
     @DataBoundConstructor
-    public LambdaMetric(String name, String source, String query) {
-        this.name = name;
-        this.source = source;
-        this.query = query;
+    public MetricSpec(String name, String source, String query) {
+        this.name = Util.fixEmptyAndTrim(name);
+        this.source = Util.fixEmptyAndTrim(source);
+        this.query = Util.fixEmptyAndTrim(query);
     }
 
     public String getName() {
@@ -57,7 +62,7 @@ public final class LambdaMetric extends AbstractDescribableImpl<LambdaMetric> im
 
     @DataBoundSetter
     public void setDirection(String direction) {
-        this.direction = blankToNull(direction);
+        this.direction = Util.fixEmptyAndTrim(direction);
     }
 
     public String getAggregate() {
@@ -66,7 +71,7 @@ public final class LambdaMetric extends AbstractDescribableImpl<LambdaMetric> im
 
     @DataBoundSetter
     public void setAggregate(String aggregate) {
-        this.aggregate = blankToNull(aggregate);
+        this.aggregate = Util.fixEmptyAndTrim(aggregate);
     }
 
     public Double getThreshold() {
@@ -120,7 +125,7 @@ public final class LambdaMetric extends AbstractDescribableImpl<LambdaMetric> im
 
     @DataBoundSetter
     public void setNoData(String noData) {
-        this.noData = blankToNull(noData);
+        this.noData = Util.fixEmptyAndTrim(noData);
     }
 
     public Boolean getCritical() {
@@ -141,35 +146,52 @@ public final class LambdaMetric extends AbstractDescribableImpl<LambdaMetric> im
         this.weight = weight;
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /**
+     * The metrics as the engine's {@code MetricSpecs.parse} reads them: one map per metric holding the values given, by
+     * argument name (plain serializable values); {@code null} for {@code null}.
+     */
+    public static ArrayList<LinkedHashMap<String, Object>> arguments(List<MetricSpec> metrics) {
+        if (metrics == null) {
+            return null;
+        }
+        ArrayList<LinkedHashMap<String, Object>> out = new ArrayList<>();
+        metrics.forEach(metric -> out.add(metric.toMap()));
+        return out;
     }
 
-    /** The map the engine's {@code MetricSpecs.parse} reads. */
-    Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        LambdaDeployStep.putIf(m, "name", name);
-        LambdaDeployStep.putIf(m, "source", source);
-        LambdaDeployStep.putIf(m, "query", query);
-        LambdaDeployStep.putIf(m, "direction", direction);
-        LambdaDeployStep.putIf(m, "aggregate", aggregate);
-        LambdaDeployStep.putIf(m, "threshold", threshold);
-        LambdaDeployStep.putIf(m, "compare", compare);
-        LambdaDeployStep.putIf(m, "tolerance", tolerance);
-        LambdaDeployStep.putIf(m, "absoluteTolerance", absoluteTolerance);
-        LambdaDeployStep.putIf(m, "minSamples", minSamples);
-        LambdaDeployStep.putIf(m, "noData", noData);
-        LambdaDeployStep.putIf(m, "critical", critical);
-        LambdaDeployStep.putIf(m, "weight", weight);
+    /** The values given, by argument name, as the engine reads them. */
+    public LinkedHashMap<String, Object> toMap() {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        put(m, "name", name);
+        put(m, "source", source);
+        put(m, "query", query);
+        put(m, "direction", direction);
+        put(m, "aggregate", aggregate);
+        put(m, "threshold", threshold);
+        put(m, "compare", compare);
+        put(m, "tolerance", tolerance);
+        put(m, "absoluteTolerance", absoluteTolerance);
+        put(m, "minSamples", minSamples);
+        put(m, "noData", noData);
+        put(m, "critical", critical);
+        put(m, "weight", weight);
         return m;
     }
 
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
     @Extension
-    public static final class DescriptorImpl extends Descriptor<LambdaMetric> {
+    @Symbol("canaryMetric")
+    public static final class DescriptorImpl extends Descriptor<MetricSpec> {
+
         @NonNull
         @Override
         public String getDisplayName() {
-            return Messages.LambdaMetric_DisplayName();
+            return Messages.MetricSpec_DisplayName();
         }
     }
 }
