@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Release Line from a terminal: the same store, gates and audit trail as the Jenkins plugin.",
         subcommands = {AndonCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
+                PromotionCommands.Reject.class, PromotionCommands.Cancel.class,
                 PromotionCommands.Status.class, PromotionCommands.Diff.class, PromotionCommands.Rollback.class,
                 CanaryCommand.class, BlueGreenCommand.class, TogglesCommand.class, AuditCommand.class, RehearsalCommand.class, SampleAppCommand.class,
                 StoreCommand.Group.class,
