@@ -243,6 +243,7 @@ final class PromotionCommands {
                 end = DriveLoop.untilDone(driver, e.clock(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, progress, Duration.ZERO);
             } else {
                 end = driver.advance(e.clock().instant());
+                progress.accept(end);
                 if (end instanceof Next.Wait) {
                     PromotionDriver.State st = driver.state();
                     Evaluation ev = new Evaluation(engine.promotion(st.promotionId), st.verdicts);
@@ -252,7 +253,6 @@ final class PromotionCommands {
                     engine.begin(st.promotionId, false, principal()); // records it refused, as a wait without --wait is
                     end = driver.advance(e.clock().instant());
                 }
-                progress.accept(end);
             }
             PromotionDriver.State st = driver.state();
             Evaluation ev = st.promotionId == 0 ? null : new Evaluation(engine.promotion(st.promotionId), st.verdicts);
@@ -335,7 +335,7 @@ final class PromotionCommands {
                     announced = true;
                     out().println("promotion " + st.promotionId + ": " + Artifact.of(st.artifact, st.version, st.digest) + " to " + st.environment);
                 }
-                if (next instanceof Next.Wait) {
+                if (next instanceof Next.Wait && waitForGates) {
                     Evaluation ev = new Evaluation(e.promotions().promotion(st.promotionId), st.verdicts);
                     String shown = ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
                     if (!shown.equals(lastShown)) {
