@@ -1,9 +1,11 @@
 package io.jenkins.plugins.releaseline.cli;
 
 import io.jenkins.plugins.releaseline.engine.drive.DriveLoop;
+import io.jenkins.plugins.releaseline.engine.drive.DriverRecords;
 import io.jenkins.plugins.releaseline.engine.drive.Next;
 import io.jenkins.plugins.releaseline.engine.promotion.Actor;
 import io.jenkins.plugins.releaseline.engine.promotion.Approval;
+import io.jenkins.plugins.releaseline.engine.promotion.ApprovalGate;
 import io.jenkins.plugins.releaseline.engine.promotion.ApprovalRefusedException;
 import io.jenkins.plugins.releaseline.engine.promotion.Artifact;
 import io.jenkins.plugins.releaseline.engine.promotion.Deployment;
@@ -14,6 +16,7 @@ import io.jenkins.plugins.releaseline.engine.promotion.PendingApproval;
 import io.jenkins.plugins.releaseline.engine.promotion.Promotion;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionDriver;
 import io.jenkins.plugins.releaseline.engine.promotion.PromotionEngine;
+import io.jenkins.plugins.releaseline.engine.promotion.PromotionStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +34,53 @@ import picocli.CommandLine.Parameters;
 final class PromotionCommands {
 
     private PromotionCommands() {}
+
+    /** The ids of the drivers the CLI creates; a promotion driven by Jenkins has another driver, which the CLI leaves alone. */
+    static final String DRIVER_PREFIX = "cli-";
+    static final String APPROVALS = ApprovalGate.NAME;
+
+    static String lower(PromotionStatus status) {
+        return status.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The drivers of a promotion that have not ended (normally one), whichever process created them. */
+    static List<DriverRecords.Row> drivers(Engines e, long promotionId) {
+        return e.store().read(c -> {
+            List<String> ids = new java.util.ArrayList<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT id FROM release_line_driver WHERE kind = ? "
+                    + "AND phase NOT IN ('DONE', 'FAILED') ORDER BY created_millis")) {
+                ps.setString(1, PromotionDriver.KIND);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            List<DriverRecords.Row> rows = new java.util.ArrayList<>();
+            for (String id : ids) {
+                DriverRecords.load(c, id).filter(r -> r.document(PromotionDriver.State.class).promotionId == promotionId)
+                        .ifPresent(rows::add);
+            }
+            return rows;
+        });
+    }
+
+    /**
+     * After an answer from this terminal (a rejection, a cancel), the CLI's own drivers of the promotion are advanced
+     * once so that their rows end too; a `promote --wait` still running ends the same way at its next look.
+     * A driver of Jenkins is only asked to stop (with {@code stopReason}) or left to notice by itself.
+     */
+    static void endDrivers(Engines e, long promotionId, String stopReason) {
+        for (DriverRecords.Row row : drivers(e, promotionId)) {
+            PromotionDriver d = new PromotionDriver(e.store(), e.promotions(), row.id());
+            if (stopReason != null) {
+                d.requestStop(stopReason);
+            }
+            if (row.id().startsWith(DRIVER_PREFIX)) {
+                d.advance(e.clock().instant());
+            }
+        }
+    }
 
     static void printVerdicts(PrintWriter out, Evaluation evaluation) {
         for (GateVerdict v : evaluation.verdicts()) {
@@ -110,10 +160,17 @@ final class PromotionCommands {
         @Option(names = "--comment", description = "A note for the ledger.")
         String comment;
 
+        @Option(names = "--resume", paramLabel = "ID", description = "Drive on promotion ID, left waiting by an earlier promote "
+                + "(without --wait, or one that was killed): its gates are asked again; with --wait it waits for them.")
+        Long resume;
+
         @Override
         int run(Engines e) throws InterruptedException {
             PromotionEngine engine = e.promotions();
             checkArguments(e);
+            if (resume != null) {
+                return resume(e);
+            }
             if (finish != null) {
                 Promotion p = engine.finish(finish, !failed, principal(), comment);
                 if (json()) {
@@ -138,12 +195,65 @@ final class PromotionCommands {
             spec.jobPath = job;
             spec.buildLink = buildLink;
             spec.reason = comment;
-            spec.waitForGates = waitForGates;
+            // The driver may always wait: without --wait, one look at the gates, and a promotion that waits for an
+            // approval stays requested, with its driver row, for anyone to approve, reject, cancel or resume.
+            spec.waitForGates = true;
             spec.timeoutMillis = limit.toMillis();
             spec.pollMillis = pollEvery.toMillis();
-            PromotionDriver driver = PromotionDriver.create(e.store(), engine, "cli-" + UUID.randomUUID(), spec, e.clock().instant());
+            PromotionDriver driver = PromotionDriver.create(e.store(), engine, DRIVER_PREFIX + UUID.randomUUID(), spec, e.clock().instant());
+            return drive(e, driver, limit);
+        }
+
+        /** {@code --resume ID}: the CLI's driver of a waiting promotion, its deadline moved to now plus --timeout, driven on. */
+        private int resume(Engines e) throws InterruptedException {
+            Duration limit = Durations.parse("--timeout", timeout);
+            Promotion p = e.promotions().promotion(resume);
+            if (p.status() != PromotionStatus.REQUESTED) {
+                throw new IllegalArgumentException("--resume: promotion " + p.id() + " is " + lower(p.status())
+                        + "; only a waiting promotion can be resumed");
+            }
+            List<DriverRecords.Row> rows = drivers(e, p.id());
+            DriverRecords.Row row = rows.stream().filter(r -> r.id().startsWith(DRIVER_PREFIX)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("--resume: promotion " + p.id() + (rows.isEmpty() ? " was not requested by release-line promote"
+                            : " is driven by Jenkins (" + rows.get(0).id() + "), which goes on by itself") + "; approve, reject or cancel it"
+                            + " here, or in Jenkins"));
+            Instant now = e.clock().instant();
+            boolean moved = e.store().inTransaction(c -> {
+                DriverRecords.Row current = DriverRecords.lock(c, row.id()).orElseThrow();
+                PromotionDriver.State st = current.document(PromotionDriver.State.class);
+                st.timeoutMillis = limit.toMillis();
+                st.deadlineMillis = now.toEpochMilli() + limit.toMillis();
+                return DriverRecords.update(c, row.id(), current.version(), current.phase(), st, now);
+            });
+            if (!moved) {
+                throw new IllegalStateException("promotion driver " + row.id() + " changed while it was resumed; try again");
+            }
+            return drive(e, new PromotionDriver(e.store(), e.promotions(), row.id()), limit);
+        }
+
+        /**
+         * Drives to the end with --wait; without, one advance: a promotion that then waits for an approval is left
+         * waiting (exit 2, saying how to go on), any other wait refuses it as before.
+         */
+        private int drive(Engines e, PromotionDriver driver, Duration limit) throws InterruptedException {
+            PromotionEngine engine = e.promotions();
             Progress progress = new Progress(driver, e);
-            Next end = DriveLoop.untilDone(driver, e.clock(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, progress, Duration.ZERO);
+            Next end;
+            if (waitForGates) {
+                end = DriveLoop.untilDone(driver, e.clock(), DriveLoop.THREAD_SLEEPER, DriveLoop.NO_BODY, progress, Duration.ZERO);
+            } else {
+                end = driver.advance(e.clock().instant());
+                progress.accept(end);
+                if (end instanceof Next.Wait) {
+                    PromotionDriver.State st = driver.state();
+                    Evaluation ev = new Evaluation(engine.promotion(st.promotionId), st.verdicts);
+                    if (ev.waiting().stream().anyMatch(v -> v.gate().equals(APPROVALS))) {
+                        return leftWaiting(ev);
+                    }
+                    engine.begin(st.promotionId, false, principal()); // records it refused, as a wait without --wait is
+                    end = driver.advance(e.clock().instant());
+                }
+            }
             PromotionDriver.State st = driver.state();
             Evaluation ev = st.promotionId == 0 ? null : new Evaluation(engine.promotion(st.promotionId), st.verdicts);
             switch (outcome(end, st)) {
@@ -166,7 +276,7 @@ final class PromotionCommands {
                     } else {
                         printVerdicts(out(), ev);
                     }
-                    throw new RefusedException("promotion " + st.promotionId + " to " + environment + ": "
+                    throw new RefusedException("promotion " + st.promotionId + " to " + st.environment + ": "
                             + (ev.failed().isEmpty() ? ev.waiting() : ev.failed()).stream().map(GateVerdict::toString)
                             .collect(Collectors.joining("; ")));
                 }
@@ -177,8 +287,30 @@ final class PromotionCommands {
                     throw new RefusedException("promotion " + st.promotionId + " still waits after " + Durations.human(limit) + ": "
                             + ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; ")));
                 }
-                default -> throw new IllegalArgumentException(end.why());
+                default -> {
+                    Promotion p = st.promotionId == 0 ? null : engine.promotion(st.promotionId);
+                    if (p != null && (p.status() == PromotionStatus.CANCELLED || p.status() == PromotionStatus.REJECTED)) {
+                        throw new RefusedException("promotion " + p.id() + " was " + lower(p.status())
+                                + (p.comment() == null ? "" : ": " + p.comment()));
+                    }
+                    throw new IllegalArgumentException(end.why());
+                }
             }
+        }
+
+        /** Without --wait, a promotion waiting for approval: left as it is, with what to do next. */
+        private int leftWaiting(Evaluation ev) {
+            long id = ev.promotion().id();
+            String next = "approve: release-line approve " + id + "; reject: release-line reject " + id + " --comment TEXT;"
+                    + " then go on: release-line promote --resume " + id + " [--wait]; give up: release-line cancel " + id + " --reason TEXT";
+            if (json()) {
+                json(doc(ev.promotion(), ev, "WAITING"));
+            } else {
+                printVerdicts(out(), ev);
+                out().println("promotion " + id + " waits for approval and stays waiting; " + next);
+            }
+            throw new RefusedException("promotion " + id + " to " + ev.promotion().environment() + " waits: "
+                    + ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; ")) + " (left waiting; " + next + ")");
         }
 
         /** Prints "promotion N: ..." once requested, and each wait with the time left (the verdicts when they change). */
@@ -203,7 +335,7 @@ final class PromotionCommands {
                     announced = true;
                     out().println("promotion " + st.promotionId + ": " + Artifact.of(st.artifact, st.version, st.digest) + " to " + st.environment);
                 }
-                if (next instanceof Next.Wait) {
+                if (next instanceof Next.Wait && waitForGates) {
                     Evaluation ev = new Evaluation(e.promotions().promotion(st.promotionId), st.verdicts);
                     String shown = ev.waiting().stream().map(GateVerdict::toString).collect(Collectors.joining("; "));
                     if (!shown.equals(lastShown)) {
@@ -218,6 +350,27 @@ final class PromotionCommands {
 
         /** Every option checked before anything is recorded; each refusal names the option as typed and the fix. */
         private void checkArguments(Engines e) {
+            if (resume != null) {
+                if (resume < 1) {
+                    throw new IllegalArgumentException("--resume: " + resume + " is not a promotion id; 'release-line status' lists those waiting");
+                }
+                for (String[] given : new String[][] {{"--to", environment}, {"--artifact", artifact},
+                        {"--artifact-version", version}, {"--digest", digest}, {"--branch", branch}, {"--job", job},
+                        {"--build-link", buildLink}, {"--comment", comment}, {"--finish", finish == null ? null : "x"}}) {
+                    if (given[1] != null) {
+                        throw new IllegalArgumentException(given[0] + ": not with --resume, which drives on a promotion already"
+                                + " requested; leave " + given[0] + " out");
+                    }
+                }
+                if (startOnly || failed) {
+                    throw new IllegalArgumentException((startOnly ? "--start-only" : "--failed") + ": not with --resume; leave it out");
+                }
+                Duration limit = Durations.parse("--timeout", timeout);
+                if (limit.isZero() || limit.isNegative()) {
+                    throw new IllegalArgumentException("--timeout: '" + timeout + "' is not a positive duration; give e.g. --timeout 30m");
+                }
+                return;
+            }
             if (finish != null) {
                 if (finish < 1) {
                     throw new IllegalArgumentException("--finish: " + finish + " is not a promotion id; give the id that"
@@ -252,7 +405,7 @@ final class PromotionCommands {
             require("--digest", digest);
             CliInputs.requireEnvironment(e, "--to", environment, null);
             Duration limit = Durations.parse("--timeout", timeout);
-            if (waitForGates && (limit.isZero() || limit.isNegative())) {
+            if (limit.isZero() || limit.isNegative()) {
                 throw new IllegalArgumentException("--timeout: '" + timeout + "' is not a positive duration; give e.g. --timeout 30m");
             }
             Duration every = Durations.parse("--poll", poll);
@@ -297,6 +450,83 @@ final class PromotionCommands {
             } else {
                 out().println("promotion " + id + ": " + approvals.size() + " approval(s): "
                         + approvals.stream().map(Approval::approver).collect(Collectors.joining(", ")));
+                if (e.promotions().pendingApprovals().stream().noneMatch(pa -> pa.promotion().id() == id)) {
+                    out().println("promotion " + id + " needs no more approvals: a waiting 'promote --wait' goes on by itself;"
+                            + " otherwise: release-line promote --resume " + id);
+                }
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true,
+            description = "Reject a promotion that waits for approval (an approver's no, with a comment): it ends refused.")
+    static final class Reject extends StoreCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "The promotion's id.")
+        long id;
+
+        @Option(names = "--comment", required = true, description = "Why (in the ledger; the waiting promotion fails with it).")
+        String comment;
+
+        @Option(names = "--group", description = "A group you belong to (for rules that name groups); repeatable.")
+        List<String> groups = List.of();
+
+        @Override
+        int run(Engines e) {
+            if (id < 1) {
+                throw new IllegalArgumentException("ID: " + id + " is not a promotion id; 'release-line status' lists those waiting");
+            }
+            if (comment.isBlank()) {
+                throw new IllegalArgumentException("--comment: must not be empty; say why, e.g. --comment \"no release on Friday\"");
+            }
+            Promotion p;
+            try {
+                p = e.promotions().reject(id, Actor.user(principal(), groups.toArray(String[]::new)), comment);
+            } catch (ApprovalRefusedException refused) {
+                throw new RefusedException(refused.getMessage());
+            }
+            endDrivers(e, id, null);
+            if (json()) {
+                json(p);
+            } else {
+                out().println("promotion " + p.id() + ": " + p.artifact() + " to " + p.environment() + " is rejected by " + principal());
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Give up a promotion that waits (for an approval, soak time, a freeze, the deploy lock), e.g. one whose"
+                    + " 'promote --wait' was killed; its place in the deploy lock's queue is freed.")
+    static final class Cancel extends StoreCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "The promotion's id.")
+        long id;
+
+        @Option(names = "--reason", required = true, description = "Why (in the ledger and the audit trail).")
+        String reason;
+
+        @Override
+        int run(Engines e) {
+            if (id < 1) {
+                throw new IllegalArgumentException("ID: " + id + " is not a promotion id; 'release-line status' lists those waiting");
+            }
+            if (reason.isBlank()) {
+                throw new IllegalArgumentException("--reason: must not be empty; say why, e.g. --reason \"superseded by 1.4.3\"");
+            }
+            Promotion before = e.promotions().promotion(id);
+            if (before.status() == PromotionStatus.DEPLOYING) {
+                throw new IllegalArgumentException("promotion " + id + " is deploying, not waiting; record its outcome instead:"
+                        + " release-line promote --finish " + id + " [--failed]");
+            }
+            if (before.status() != PromotionStatus.REQUESTED) {
+                throw new IllegalArgumentException("promotion " + id + " is already " + lower(before.status()) + "; nothing to cancel");
+            }
+            Promotion p = e.promotions().cancel(id, principal(), reason);
+            endDrivers(e, id, "cancelled by " + principal() + ": " + reason);
+            if (json()) {
+                json(p);
+            } else {
+                out().println("promotion " + p.id() + ": " + p.artifact() + " to " + p.environment() + " is cancelled");
             }
             return ExitCode.OK;
         }

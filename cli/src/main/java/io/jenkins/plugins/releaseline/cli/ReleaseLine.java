@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Release Line from a terminal: the same store, gates and audit trail as the Jenkins plugin.",
         subcommands = {AndonCommand.class, PromotionCommands.Promote.class, PromotionCommands.Approve.class,
+                PromotionCommands.Reject.class, PromotionCommands.Cancel.class,
                 PromotionCommands.Status.class, PromotionCommands.Diff.class, PromotionCommands.Rollback.class,
                 CanaryCommand.class, BlueGreenCommand.class, TogglesCommand.class, AuditCommand.class, RehearsalCommand.class, SampleAppCommand.class,
                 StoreCommand.Group.class,
@@ -28,6 +29,9 @@ public final class ReleaseLine implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1"); // before any H2 class loads: see StoreOptions.H2_SHARED
+        }
         quietLogging();
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }

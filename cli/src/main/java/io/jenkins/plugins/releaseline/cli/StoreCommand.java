@@ -19,10 +19,12 @@ abstract class StoreCommand implements Callable<Integer> {
     @Mixin OutputOptions output;
     @Mixin OperatorOptions operator;
     @Spec CommandSpec spec;
+    private String acting;
 
     @Override
     public final Integer call() throws Exception {
         try (Engines engines = store.engines()) {
+            acting = engines.actAs(operator.requested()); // before any engine is used: its audit trail names both
             return run(engines);
         }
     }
@@ -33,8 +35,9 @@ abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /** Who acts: the connected person, or whom they act for with --as (checked when the store opened). */
     String principal() {
-        return operator.principal();
+        return acting;
     }
 
     boolean json() {
@@ -47,7 +50,7 @@ abstract class StoreCommand implements Callable<Integer> {
 
     /** {@code release-line store}: the store itself. */
     @Command(name = "store", mixinStandardHelpOptions = true, description = "The store itself.",
-            subcommands = {StoreCommand.Init.class})
+            subcommands = {StoreCommand.Init.class, ImpersonationCommands.Grant.class, ImpersonationCommands.Revoke.class})
     static final class Group implements Runnable {
         @Spec CommandSpec spec;
 

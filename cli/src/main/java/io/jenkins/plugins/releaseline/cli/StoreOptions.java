@@ -50,7 +50,25 @@ public final class StoreOptions {
         if (jdbcUrl != null) {
             return StoreSettings.of(jdbcUrl, user, password(), controllerId);
         }
-        return StoreSettings.h2File(h2Path(), controllerId);
+        StoreSettings file = StoreSettings.h2File(h2Path(), controllerId);
+        return new StoreSettings(file.jdbcUrl() + H2_SHARED, null, null, file.controllerId(), file.maxPoolSize());
+    }
+
+    /**
+     * H2's automatic mixed mode: the first release-line process to open the file opens it in place and serves it
+     * on a random port of this machine (written, with a random key, into {@code store.lock.db}); the others connect
+     * to that process, so a waiting {@code promote --wait} and an {@code approve} in another terminal share one
+     * file. When the serving process ends, a remaining one takes over. Jenkins does not open its file this way: while
+     * it runs, the file stays its own (docs/cli.md).
+     */
+    static final String H2_SHARED = ";AUTO_SERVER=TRUE";
+
+    static {
+        // The serving process listens on loopback only (H2 reads this once, when its first class loads), so the
+        // store is never offered to other machines; set -Dh2.bindAddress to override.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
     }
 
     /**
@@ -117,8 +135,8 @@ public final class StoreOptions {
     static String explain(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
-                return "the store file is open in another process (is Jenkins running?). Stop it first, or use the shared "
-                        + "store with --jdbc-url.";
+                return "the store file is open in another process that does not share it (is Jenkins running?). Stop it "
+                        + "first, or use the shared store with --jdbc-url.";
             }
             if (t instanceof java.net.ConnectException) {
                 return "cannot reach the database: " + t.getMessage();

@@ -37,6 +37,9 @@ class CliEdgesTest {
         store = folder.resolve("store").toString();
         CliRun init = CliRun.of("store", "init", "--store", store);
         assertThat(init.exitCode()).as(init.err()).isZero();
+        // the tests act as alice, bob, carol...: whoever runs them (the store file's owner) may, with the grant
+        CliRun grant = CliRun.of("store", "grant-impersonation", System.getProperty("user.name"), "--store", store);
+        assertThat(grant.exitCode()).as(grant.err()).isZero();
     }
 
     private CliRun run(String... args) {

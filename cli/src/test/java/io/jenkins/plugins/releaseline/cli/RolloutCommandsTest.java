@@ -43,6 +43,8 @@ class RolloutCommandsTest {
     private void start(String a, String b) {
         CliRun init = CliRun.of("store", "init", "--store", folder.resolve("store").toString());
         assertThat(init.exitCode()).as(init.err()).isZero();
+        CliRun grant = CliRun.of("store", "grant-impersonation", System.getProperty("user.name"), "--store", folder.resolve("store").toString());
+        assertThat(grant.exitCode()).as(grant.err()).isZero(); // the test acts as erin
         first = TestApp.start(a, "1.0");
         second = TestApp.start(b, "2.0");
         haproxy = HaproxyServer.builder().server(a, first.port(), 100).server(b, second.port(), 0).start();

@@ -31,10 +31,42 @@ public final class AuditTrail {
 
     private final Store store;
     private final Clock clock;
+    /** With {@link #impersonating}: the person connected, and the name they act in; otherwise both null. */
+    private final String connected;
+    private final String actingAs;
 
     public AuditTrail(Store store, Clock clock) {
+        this(store, clock, null, null);
+    }
+
+    private AuditTrail(Store store, Clock clock, String connected, String actingAs) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.connected = connected;
+        this.actingAs = actingAs;
+    }
+
+    /**
+     * The same trail for a caller where {@code connected} acts in the name of {@code actingAs} (a holder of the
+     * impersonation grant using the command line's {@code --as}): every record whose principal is {@code actingAs}
+     * is written with the principal {@code "connected as actingAs"}, so that it names both. The principal is an
+     * ordinary field of the record, so the hash chain's format is unchanged.
+     */
+    public AuditTrail impersonating(String connected, String actingAs) {
+        String who = Inputs.requirePrincipal(connected);
+        String as = Inputs.requirePrincipal(actingAs);
+        Inputs.requirePrincipal(impersonation(who, as));
+        return new AuditTrail(store, clock, who, as);
+    }
+
+    /** The principal recorded when {@code connected} acts as {@code actingAs}. */
+    public static String impersonation(String connected, String actingAs) {
+        return connected + " as " + actingAs;
+    }
+
+    private String recorded(String principal) {
+        String who = Inputs.requirePrincipal(principal);
+        return actingAs != null && actingAs.equals(who) ? impersonation(connected, actingAs) : who;
     }
 
     /** Appends in a transaction of its own; the record is durable when this returns. */
@@ -49,7 +81,7 @@ public final class AuditTrail {
      * so keep the transaction short.
      */
     public AuditRecord append(Connection c, String principal, AuditEvent event) throws SQLException {
-        String who = Inputs.requirePrincipal(principal);
+        String who = recorded(principal);
         Objects.requireNonNull(event, "event");
         long lastSeq;
         String lastHash;
@@ -97,7 +129,7 @@ public final class AuditTrail {
      * for imports and bulk changes. All are durable when this returns, or none is written.
      */
     public List<AuditRecord> appendAll(String principal, List<AuditEvent> events) {
-        String who = Inputs.requirePrincipal(principal);
+        String who = recorded(principal);
         List<AuditEvent> checked = List.copyOf(events);
         if (checked.isEmpty()) {
             return List.of();
