@@ -1,5 +1,9 @@
 package io.jenkins.plugins.releaseline.engine.store;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -77,5 +81,31 @@ public final class Inputs {
             sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
         return value.length() > 80 ? sb + "..." : sb.toString();
+    }
+
+    /**
+     * A map argument of a step or command ({@code key: [name: value]}) as text values: refuses a key outside
+     * {@code allowed} and control characters, naming {@code key.name}; null is an empty map.
+     */
+    public static Map<String, String> stringMap(String key, Object v, Set<String> allowed) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException(key + ": must be a map with " + new TreeSet<>(allowed));
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String k = String.valueOf(e.getKey());
+            if (!allowed.contains(k)) {
+                throw new IllegalArgumentException(key + "." + k + ": unknown; use " + new TreeSet<>(allowed));
+            }
+            if (e.getValue() != null) {
+                String s = e.getValue().toString();
+                rejectControlCharacters(key + "." + k, s, false);
+                out.put(k, s);
+            }
+        }
+        return out;
     }
 }

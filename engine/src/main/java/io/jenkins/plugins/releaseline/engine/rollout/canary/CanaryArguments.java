@@ -72,9 +72,9 @@ public record CanaryArguments(String router, String stable, String canary, Strin
             throw new IllegalArgumentException("canary: '" + canary + "' is also the stable backend; name two different backends");
         }
         List<CanaryMetric> metrics = MetricSpecs.parse(args.get("analysis") == null ? null : maps("analysis", (List<?>) list("analysis", args.get("analysis"))));
-        Map<String, String> prometheus = stringMap("prometheus", args.get("prometheus"), Set.of("url", "credentialsId", "step"));
-        Map<String, String> cloudWatch = stringMap("cloudwatch", args.get("cloudwatch"), Set.of("region", "credentialsId", "period", "endpoint"));
-        Map<String, String> probes = stringMap("probes", args.get("probes"), Set.of("stable", "canary", "count"));
+        Map<String, String> prometheus = Inputs.stringMap("prometheus", args.get("prometheus"), Set.of("url", "credentialsId", "step"));
+        Map<String, String> cloudWatch = Inputs.stringMap("cloudwatch", args.get("cloudwatch"), Set.of("region", "credentialsId", "period", "endpoint"));
+        Map<String, String> probes = Inputs.stringMap("probes", args.get("probes"), Set.of("stable", "canary", "count"));
         Map<String, URI> probeUrls = new LinkedHashMap<>();
         String stableLabel = args.get("stableLabel") == null ? stable : text(args, "stableLabel");
         String canaryLabel = args.get("canaryLabel") == null ? canary : text(args, "canaryLabel");
@@ -143,27 +143,6 @@ public record CanaryArguments(String router, String stable, String canary, Strin
         return (List<Map<String, ?>>) l;
     }
 
-    private static Map<String, String> stringMap(String key, Object v, Set<String> allowed) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (v == null) {
-            return out;
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException(key + ": must be a map with " + new TreeSet<>(allowed));
-        }
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            String k = String.valueOf(e.getKey());
-            if (!allowed.contains(k)) {
-                throw new IllegalArgumentException(key + "." + k + ": unknown; use " + new TreeSet<>(allowed));
-            }
-            if (e.getValue() != null) {
-                String s = e.getValue().toString();
-                Inputs.rejectControlCharacters(key + "." + k, s, false);
-                out.put(k, s);
-            }
-        }
-        return out;
-    }
 
     private static URI url(String field, String value) {
         try {

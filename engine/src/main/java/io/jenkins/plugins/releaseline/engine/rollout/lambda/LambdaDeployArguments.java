@@ -62,7 +62,7 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         }
         LambdaCode.S3Object s3 = null;
         if (s3Arg != null) {
-            Map<String, String> m = stringMap("s3", s3Arg, Set.of("bucket", "key", "version"));
+            Map<String, String> m = Inputs.stringMap("s3", s3Arg, Set.of("bucket", "key", "version"));
             s3 = new LambdaCode.S3Object(m.get("bucket"), m.get("key"), m.get("version"));
         } else {
             Inputs.rejectControlCharacters("zip", zip, false);
@@ -110,7 +110,7 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         region = new LambdaConnection(region == null ? "" : region, null, null, null).region();
         String credentialsId = text(args, "credentialsId", null);
         URI endpoint = args.get("endpoint") == null ? null : url("endpoint", text(args, "endpoint", null));
-        Map<String, String> cw = stringMap("cloudwatch", args.get("cloudwatch"), Set.of("period", "endpoint"));
+        Map<String, String> cw = Inputs.stringMap("cloudwatch", args.get("cloudwatch"), Set.of("period", "endpoint"));
         int period = cw.containsKey("period") ? LambdaMetricSources.period("cloudwatch.period", cw.get("period")) : 60;
         URI cwEndpoint = cw.containsKey("endpoint") ? url("cloudwatch.endpoint", cw.get("endpoint")) : null;
         int invocations = args.get("invocations") == null ? 50 : whole("invocations", args.get("invocations"), 1, 10_000);
@@ -156,27 +156,6 @@ public record LambdaDeployArguments(String function, String alias, String enviro
         return v.toString().strip();
     }
 
-    private static Map<String, String> stringMap(String key, Object v, Set<String> allowed) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (v == null) {
-            return out;
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new IllegalArgumentException(key + ": must be a map with " + new TreeSet<>(allowed));
-        }
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            String k = String.valueOf(e.getKey());
-            if (!allowed.contains(k)) {
-                throw new IllegalArgumentException(key + "." + k + ": unknown; use " + new TreeSet<>(allowed));
-            }
-            if (e.getValue() != null) {
-                String s = e.getValue().toString();
-                Inputs.rejectControlCharacters(key + "." + k, s, false);
-                out.put(k, s);
-            }
-        }
-        return out;
-    }
 
     private static URI url(String field, String value) {
         URI u;
